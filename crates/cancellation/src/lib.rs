@@ -1,0 +1,1 @@
+//! The cancellation pattern (work in progress).

@@ -1,0 +1,1 @@
+//! The fan-out-fan-in pattern (work in progress).

@@ -1,0 +1,260 @@
+//! Thread-leak checks: which OS threads did the code under test leave running?
+//!
+//! The check takes a snapshot of the process's threads, runs your code, and
+//! compares. Any thread that is new and still alive after a short grace period
+//! is a leak. On Linux the thread list comes from `/proc/self/task`, which
+//! lists every thread of the process with its kernel id (the *tid*) and its
+//! name (`/proc/self/task/<tid>/comm`, which the kernel cuts to 15 bytes).
+//!
+//! **Platforms.** Only Linux exposes the thread list this way. Elsewhere
+//! [`live_threads`] returns `None` and the thread checks pass without checking
+//! anything; the task checks in [`crate::tasks`] work on every platform.
+//!
+//! **Tests that run in parallel.** `cargo test` runs the tests of one binary
+//! on several threads of one process, so a thread started by test A is visible
+//! to test B, and the kernel cannot say who started which. Two rules keep the
+//! checks exact anyway:
+//!
+//! - The checks take a process-wide lock, so two checked sections never
+//!   overlap, and they ignore the test threads queued on that lock. Checks
+//!   can nest: an inner check on the same thread does not wait for the lock.
+//! - In a test binary that checks for thread leaks, *every* test starts its
+//!   threads inside a check (a server, a runtime, the code under test), so
+//!   no thread comes or goes outside the lock. Keep tests that start threads
+//!   without checking them in a test file of their own.
+//!
+//! This is the same constraint Go's goleak has with `t.Parallel()`.
+//! `cargo xtask check` goes further and runs every spec test in a process of
+//! its own.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use crate::Leak;
+
+/// One OS thread of this process.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ThreadInfo {
+    /// The kernel's id for the thread (what `gettid()` returns).
+    pub tid: u32,
+    /// The thread's name as the kernel keeps it: at most 15 bytes, so
+    /// `std::thread::Builder::name("pipeline-square-stage")` shows up as
+    /// `pipeline-square`. Threads spawned without a name inherit the name of
+    /// the thread that spawned them.
+    pub name: String,
+}
+
+impl fmt::Display for ThreadInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}\" (tid {})", self.name, self.tid)
+    }
+}
+
+/// Every thread of this process right now, or `None` where the platform
+/// offers no way to list them (everything but Linux).
+pub fn live_threads() -> Option<Vec<ThreadInfo>> {
+    #[cfg(target_os = "linux")]
+    {
+        let mut threads = Vec::new();
+        for entry in std::fs::read_dir("/proc/self/task").ok()? {
+            let Ok(entry) = entry else { continue };
+            let Some(tid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+                continue;
+            };
+            // A thread can exit between `read_dir` and this read: then it is
+            // simply not alive any more, and we skip it.
+            let Ok(name) = std::fs::read_to_string(entry.path().join("comm")) else {
+                continue;
+            };
+            threads.push(ThreadInfo {
+                tid,
+                name: name.trim_end().to_owned(),
+            });
+        }
+        threads.sort();
+        Some(threads)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
+/// How many threads this process has right now (`None` off Linux).
+///
+/// This is the thread-world cousin of Go's `runtime.NumGoroutine()`.
+pub fn thread_count() -> Option<usize> {
+    live_threads().map(|threads| threads.len())
+}
+
+/// The kernel id of the calling thread (`None` off Linux).
+pub fn current_tid() -> Option<u32> {
+    // `/proc/thread-self` is a link to `<pid>/task/<tid>` for whichever thread
+    // reads it: a way to ask "who am I" without `unsafe` or a libc call.
+    let link = std::fs::read_link("/proc/thread-self").ok()?;
+    link.file_name()?.to_str()?.parse().ok()
+}
+
+/// Serialises checked sections within one process (see the module docs).
+static CHECK_LOCK: Mutex<()> = Mutex::new(());
+/// Threads that are blocked waiting for [`CHECK_LOCK`]: the test threads of
+/// other checked tests. They are not leaks of the section that runs now.
+static QUEUED: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
+
+/// Held for the duration of one checked section.
+pub(crate) struct Exclusive {
+    _guard: Option<MutexGuard<'static, ()>>,
+}
+
+thread_local! {
+    /// How many checked sections the current thread is inside: a check
+    /// nested in another (a server started inside a checked test, say)
+    /// must not wait for the lock its own thread holds.
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl Exclusive {
+    /// Waits until no other checked section runs in this process.
+    pub(crate) fn acquire() -> Exclusive {
+        if DEPTH.get() > 0 {
+            DEPTH.set(DEPTH.get() + 1);
+            return Exclusive { _guard: None };
+        }
+        let me = current_tid();
+        if let Some(tid) = me {
+            queued().insert(tid);
+        }
+        // A test that failed inside a checked section poisons the lock; the
+        // lock protects no data, so the next test can carry on regardless.
+        let guard = CHECK_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(tid) = me {
+            queued().remove(&tid);
+        }
+        DEPTH.set(1);
+        Exclusive {
+            _guard: Some(guard),
+        }
+    }
+}
+
+impl Drop for Exclusive {
+    fn drop(&mut self) {
+        DEPTH.set(DEPTH.get() - 1);
+    }
+}
+
+fn queued() -> MutexGuard<'static, BTreeSet<u32>> {
+    QUEUED.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A list of the threads alive at one moment, to compare against later.
+#[derive(Debug, Clone)]
+pub struct ThreadSnapshot {
+    before: Option<BTreeSet<u32>>,
+}
+
+impl ThreadSnapshot {
+    /// Records the threads alive now.
+    pub fn take() -> ThreadSnapshot {
+        ThreadSnapshot {
+            before: live_threads().map(|threads| threads.into_iter().map(|t| t.tid).collect()),
+        }
+    }
+
+    /// Threads alive now that were not alive at the snapshot, leaving out
+    /// test threads queued for a checked section. Empty off Linux.
+    pub fn new_threads(&self) -> Vec<ThreadInfo> {
+        let (Some(before), Some(now)) = (&self.before, live_threads()) else {
+            return Vec::new();
+        };
+        let queued = queued().clone();
+        now.into_iter()
+            .filter(|t| !before.contains(&t.tid) && !queued.contains(&t.tid))
+            .collect()
+    }
+
+    /// Polls [`ThreadSnapshot::new_threads`] until it is empty or `grace` has
+    /// passed. Threads take a moment to vanish even after a `join`, and a
+    /// runtime's worker threads a little longer after the runtime is dropped.
+    ///
+    /// Only threads seen alive without a break for a while are reported, so
+    /// a test thread that another test starts at the last moment (and that
+    /// queues for the lock a moment later) is not blamed.
+    pub fn wait_for_new_threads_to_exit(&self, grace: Duration) -> Result<(), Leak> {
+        let settle = (grace / 4).min(Duration::from_millis(50));
+        let start = Instant::now();
+        let mut first_seen = std::collections::BTreeMap::<ThreadInfo, Instant>::new();
+        loop {
+            let leaked = self.new_threads();
+            if leaked.is_empty() {
+                return Ok(());
+            }
+            let now = Instant::now();
+            first_seen.retain(|thread, _| leaked.contains(thread));
+            for thread in leaked {
+                first_seen.entry(thread).or_insert(now);
+            }
+            if now >= start + grace {
+                let settled: Vec<ThreadInfo> = first_seen
+                    .iter()
+                    .filter(|(_, seen)| now.duration_since(**seen) >= settle)
+                    .map(|(thread, _)| thread.clone())
+                    .collect();
+                // A cap, in case threads keep coming and going forever.
+                let settled = if settled.is_empty() && now >= start + 2 * grace + settle {
+                    first_seen.keys().cloned().collect()
+                } else {
+                    settled
+                };
+                if !settled.is_empty() {
+                    return Err(Leak::Threads {
+                        threads: settled,
+                        grace,
+                    });
+                }
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+// ANCHOR: check_threads
+/// Runs `f`, then verifies that every thread it started has ended.
+///
+/// Returns `f`'s result, or [`Leak::Threads`] naming the threads that were
+/// still alive `grace` after `f` returned. The rules of the game:
+///
+/// - Threads that existed before `f` started are never blamed.
+/// - A thread that ends within `grace` is not a leak: joining takes a moment.
+/// - Checked sections in one process run one at a time (see the module docs).
+/// - Off Linux the check runs `f` and reports no leak.
+pub fn check_threads<R>(grace: Duration, f: impl FnOnce() -> R) -> Result<R, Leak> {
+    let _exclusive = Exclusive::acquire();
+    let snapshot = ThreadSnapshot::take();
+    let result = f();
+    snapshot.wait_for_new_threads_to_exit(grace)?;
+    Ok(result)
+}
+// ANCHOR_END: check_threads
+
+/// [`check_threads`] with the default grace period, panicking on a leak:
+/// the shape to use inside a `#[test]`.
+///
+/// ```
+/// use leak_detection::assert_no_thread_leaks;
+///
+/// let sum = assert_no_thread_leaks(|| {
+///     // A scoped thread is always joined before `scope` returns.
+///     std::thread::scope(|s| s.spawn(|| 1 + 2).join().unwrap())
+/// });
+/// assert_eq!(sum, 3);
+/// ```
+#[track_caller]
+pub fn assert_no_thread_leaks<R>(f: impl FnOnce() -> R) -> R {
+    match check_threads(crate::DEFAULT_GRACE, f) {
+        Ok(result) => result,
+        Err(leak) => panic!("{leak}"),
+    }
+}

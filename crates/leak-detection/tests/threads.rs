@@ -1,0 +1,111 @@
+//! The thread checks catch a deliberately leaked thread, pass clean code, and
+//! say what they found in words a learner understands.
+//!
+//! Every test here starts its threads inside a check (see the `threads`
+//! module docs for why); the task checks have a test file of their own.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use leak_detection::{Leak, check_threads};
+
+const GRACE: Duration = Duration::from_millis(200);
+
+#[test]
+fn a_joined_thread_is_not_a_leak() {
+    let result = check_threads(GRACE, || {
+        std::thread::spawn(|| 2 + 2).join().unwrap()
+    });
+    assert_eq!(result, Ok(4));
+}
+
+#[test]
+fn a_detached_thread_that_finishes_within_the_grace_period_is_not_a_leak() {
+    let result = check_threads(GRACE, || {
+        std::thread::spawn(|| std::thread::sleep(Duration::from_millis(20)));
+    });
+    assert_eq!(result, Ok(()));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_thread_still_running_is_reported_by_name() {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let leak = check_threads(GRACE, move || {
+        std::thread::Builder::new()
+            .name("spinning-worker-with-a-long-name".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            })
+            .unwrap();
+    })
+    .unwrap_err();
+    stop.store(true, Ordering::Relaxed);
+
+    let Leak::Threads { threads, grace } = &leak else {
+        panic!("expected a thread leak, got {leak:?}");
+    };
+    assert_eq!(*grace, GRACE);
+    assert_eq!(threads.len(), 1);
+    // The kernel keeps 15 bytes of a thread's name.
+    assert_eq!(threads[0].name, "spinning-worker");
+    let message = leak.to_string();
+    assert!(message.starts_with("leak detected: 1 thread started by the code under test was still running"));
+    assert!(message.contains("\"spinning-worker\" (tid "), "{message}");
+}
+
+#[test]
+fn threads_that_existed_before_the_check_are_not_blamed() {
+    // The outer check keeps this test's own threads inside the lock; the
+    // inner one, on the same thread, nests without waiting for it.
+    check_threads(GRACE, || {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let old = std::thread::spawn(move || rx.recv());
+        let result = check_threads(GRACE, || "clean");
+        assert_eq!(result, Ok("clean"));
+        drop(tx);
+        old.join().unwrap().unwrap_err();
+    })
+    .unwrap();
+}
+
+#[test]
+fn checked_sections_in_parallel_tests_do_not_see_each_other() {
+    // Several checked sections racing from several threads, as parallel
+    // tests do: each starts and joins its own thread, so none may report a
+    // leak, although each sees the others' threads come and go.
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                for _ in 0..5 {
+                    let result = check_threads(GRACE, || {
+                        std::thread::spawn(|| std::thread::sleep(Duration::from_millis(5)))
+                            .join()
+                            .unwrap();
+                    });
+                    assert_eq!(result, Ok(()));
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn assert_no_thread_leaks_panics_with_the_report() {
+    let (tx, rx) = crossbeam::channel::bounded::<()>(0);
+    let panic = std::panic::catch_unwind(move || {
+        leak_detection::assert_no_thread_leaks(move || {
+            std::thread::spawn(move || rx.recv());
+        })
+    })
+    .unwrap_err();
+    drop(tx);
+    let message = panic.downcast_ref::<String>().unwrap();
+    if cfg!(target_os = "linux") {
+        assert!(message.starts_with("leak detected"), "{message}");
+    }
+}

@@ -1,0 +1,1 @@
+//! The rate-limiting pattern (work in progress).

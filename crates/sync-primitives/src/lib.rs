@@ -1,0 +1,1 @@
+//! The sync-primitives pattern (work in progress).

@@ -1,0 +1,412 @@
+//! An instrumented HTTP server on `127.0.0.1`, for tests that must not touch
+//! the internet.
+//!
+//! Each path is scripted with a [`Reply`]: how long to wait, which status and
+//! body to answer with, or whether to never answer or to drop the
+//! connection. The server counts the requests in flight and records the
+//! highest count it ever saw, exactly, so a test can prove that a client
+//! never had more than `limit` requests open at once, *and* that it really
+//! used that much concurrency.
+//!
+//! The server runs on a thread of its own with its own single-threaded tokio
+//! runtime, so it works the same under a test's multi-threaded runtime, a
+//! paused clock, or no runtime at all. It starts in about a millisecond and,
+//! when the [`TestServer`] is dropped, it stops and joins its thread: it
+//! never outlives the test (the leak checks would notice).
+//!
+//! ```
+//! use std::time::Duration;
+//! use test_kit::server::{Reply, TestServer};
+//!
+//! let server = TestServer::builder()
+//!     .route("/hello", Reply::ok("hi").after(Duration::from_millis(10)))
+//!     .route("/broken", Reply::status(503, "try later"))
+//!     .route("/hang", Reply::never_answers())
+//!     .start();
+//! assert!(server.url("/hello").starts_with("http://127.0.0.1:"));
+//! assert_eq!(server.peak_in_flight(), 0);
+//! ```
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use hyper_util::rt::TokioIo;
+use tokio::sync::{Notify, oneshot};
+use tower::ServiceExt;
+
+/// What the server does with a request for one path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    status: u16,
+    body: String,
+    delay: Duration,
+    behavior: Behavior,
+}
+
+/// What happens once a [`Reply`]'s delay is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behavior {
+    /// Send the status and the body.
+    Respond,
+    /// Never send anything; the request stays open until the client gives up
+    /// (its own timeout, or dropping the request) or the server stops.
+    NeverAnswer,
+    /// Close the connection without a response: the client sees a
+    /// connection error, as when a server crashes mid-request.
+    DropConnection,
+}
+
+impl Reply {
+    /// `200 OK` with `body`, at once.
+    pub fn ok(body: impl Into<String>) -> Reply {
+        Reply::status(200, body)
+    }
+
+    /// Any status code with `body`, at once.
+    ///
+    /// # Panics
+    ///
+    /// If `status` is not a valid HTTP status code (100 to 999).
+    pub fn status(status: u16, body: impl Into<String>) -> Reply {
+        assert!(
+            StatusCode::from_u16(status).is_ok(),
+            "{status} is not an HTTP status code"
+        );
+        Reply {
+            status,
+            body: body.into(),
+            delay: Duration::ZERO,
+            behavior: Behavior::Respond,
+        }
+    }
+
+    /// A request that is never answered.
+    pub fn never_answers() -> Reply {
+        Reply {
+            behavior: Behavior::NeverAnswer,
+            ..Reply::ok("")
+        }
+    }
+
+    /// A connection closed without a response.
+    pub fn drops_connection() -> Reply {
+        Reply {
+            behavior: Behavior::DropConnection,
+            ..Reply::ok("")
+        }
+    }
+
+    /// The same reply, given only after `delay` (the server's latency).
+    pub fn after(self, delay: Duration) -> Reply {
+        Reply { delay, ..self }
+    }
+}
+
+/// How a request ended, as the server saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Still being handled.
+    InFlight,
+    /// Answered with this status code.
+    Answered(u16),
+    /// The server dropped the connection, as scripted.
+    Dropped,
+    /// The client went away (closed the connection) before the answer.
+    Abandoned,
+}
+
+/// One request the server received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// The path and query, as requested.
+    pub path: String,
+    /// When it arrived, measured from the server's start.
+    pub arrived: Duration,
+    /// When it ended, measured from the server's start; `None` while in flight.
+    pub ended: Option<Duration>,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+/// What the server shares between its connections and the test.
+struct Shared {
+    routes: HashMap<String, Reply>,
+    fallback: Reply,
+    started: Instant,
+    in_flight: AtomicUsize,
+    peak_in_flight: AtomicUsize,
+    log: Mutex<Vec<RequestRecord>>,
+}
+
+impl Shared {
+    fn log(&self) -> std::sync::MutexGuard<'_, Vec<RequestRecord>> {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+// ANCHOR: in_flight
+/// Counts one request as in flight for as long as it lives.
+///
+/// It is created when a handler starts and dropped when the handler ends,
+/// whether it answered or its future was dropped because the client went
+/// away, so the count can never drift.
+struct InFlight {
+    shared: Arc<Shared>,
+    index: usize,
+    outcome: Outcome,
+}
+
+impl InFlight {
+    fn enter(shared: &Arc<Shared>, path: String) -> InFlight {
+        let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        // `fetch_max` makes the peak exact: no other request can slip in
+        // between reading the old peak and writing the new one.
+        shared.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+        let mut log = shared.log();
+        log.push(RequestRecord {
+            path,
+            arrived: shared.started.elapsed(),
+            ended: None,
+            outcome: Outcome::InFlight,
+        });
+        InFlight {
+            shared: Arc::clone(shared),
+            index: log.len() - 1,
+            outcome: Outcome::Abandoned,
+        }
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut log = self.shared.log();
+        log[self.index].ended = Some(self.shared.started.elapsed());
+        log[self.index].outcome = self.outcome;
+        self.shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+// ANCHOR_END: in_flight
+
+/// Scripts the paths of a [`TestServer`] before starting it.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    routes: HashMap<String, Reply>,
+    fallback: Option<Reply>,
+}
+
+impl Builder {
+    /// Answers requests for exactly `path` (query strings are ignored when
+    /// matching) with `reply`.
+    pub fn route(mut self, path: impl Into<String>, reply: Reply) -> Builder {
+        self.routes.insert(path.into(), reply);
+        self
+    }
+
+    /// Answers every path without a route of its own with `reply`. Without a
+    /// fallback, those paths get `404 Not Found`.
+    pub fn fallback(mut self, reply: Reply) -> Builder {
+        self.fallback = Some(reply);
+        self
+    }
+
+    /// Binds `127.0.0.1` on a free port and starts serving.
+    ///
+    /// # Panics
+    ///
+    /// If the port cannot be bound or the server thread cannot start.
+    pub fn start(self) -> TestServer {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener.set_nonblocking(true).expect("a non-blocking listener");
+        let addr = listener.local_addr().expect("the listener's address");
+        let shared = Arc::new(Shared {
+            routes: self.routes,
+            fallback: self.fallback.unwrap_or(Reply::status(404, "no such path")),
+            started: Instant::now(),
+            in_flight: AtomicUsize::new(0),
+            peak_in_flight: AtomicUsize::new(0),
+            log: Mutex::new(Vec::new()),
+        });
+        let (stop_tx, stop_rx) = oneshot::channel();
+        let thread = std::thread::Builder::new()
+            .name("test-kit-server".into())
+            .spawn({
+                let shared = Arc::clone(&shared);
+                move || serve(listener, shared, stop_rx)
+            })
+            .expect("start the server thread");
+        TestServer {
+            addr,
+            shared,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+}
+
+/// A running loopback server. Dropping it stops the server and joins its
+/// thread; requests still open are cut off.
+pub struct TestServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    /// Sending on (or dropping) this tells the server to stop.
+    stop: Option<oneshot::Sender<()>>,
+    /// The server's thread, joined on drop.
+    thread: Option<JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// A server to script with [`Builder::route`].
+    pub fn builder() -> Builder {
+        Builder {
+            routes: HashMap::new(),
+            fallback: None,
+        }
+    }
+
+    /// The address the server listens on (`127.0.0.1` and a free port).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The full URL of `path` on this server, for example
+    /// `http://127.0.0.1:38121/slow`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Requests being handled right now.
+    pub fn in_flight(&self) -> usize {
+        self.shared.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The largest number of requests that were ever in flight at once.
+    pub fn peak_in_flight(&self) -> usize {
+        self.shared.peak_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Every request received so far, in order of arrival.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.log().clone()
+    }
+
+    /// How many requests have arrived so far.
+    pub fn request_count(&self) -> usize {
+        self.shared.log().len()
+    }
+
+    /// Waits (polling, up to `timeout`) until `condition` holds for this
+    /// server; returns whether it did. Handy to act at a known moment, for
+    /// example "once 3 requests are in flight, cancel the client".
+    pub fn wait_until(&self, timeout: Duration, condition: impl Fn(&TestServer) -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if condition(self) {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            // A panic on the server thread is a bug in the kit, not in the
+            // code under test; do not turn it into a second panic here.
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The server thread: accept connections until told to stop.
+fn serve(listener: std::net::TcpListener, shared: Arc<Shared>, mut stop: oneshot::Receiver<()>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("build the server's runtime");
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).expect("register the listener");
+        let router = Router::new().fallback(handle).with_state(shared);
+        let mut connections = tokio::task::JoinSet::new();
+        loop {
+            tokio::select! {
+                _ = &mut stop => break,
+                accepted = listener.accept() => {
+                    let Ok((stream, _)) = accepted else { continue };
+                    connections.spawn(serve_connection(stream, router.clone()));
+                }
+                // Reap finished connections so the set does not grow.
+                Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            }
+        }
+        // Dropping the set aborts every open connection, including requests
+        // that were never going to be answered.
+        drop(connections);
+    });
+    // Dropping the runtime here, on its own thread, frees everything before
+    // the thread ends and `TestServer::drop` returns from `join`.
+}
+
+/// Lets a handler close the connection it arrived on.
+#[derive(Clone)]
+struct DropSwitch(Arc<Notify>);
+
+async fn serve_connection(stream: tokio::net::TcpStream, router: Router) {
+    let switch = DropSwitch(Arc::new(Notify::new()));
+    let service = {
+        let switch = switch.clone();
+        hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(switch.clone());
+            let router = router.clone();
+            async move { Ok::<_, Infallible>(router.oneshot(request.map(axum::body::Body::new)).await.into_response()) }
+        })
+    };
+    let connection = hyper::server::conn::http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::select! {
+        _ = connection => {}
+        // Dropping the connection future closes the socket mid-request.
+        () = switch.0.notified() => {}
+    }
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    let full_path = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |pq| pq.as_str().to_owned());
+    let reply = shared.routes.get(&path).unwrap_or(&shared.fallback).clone();
+    let mut in_flight = InFlight::enter(&shared, full_path);
+    tokio::time::sleep(reply.delay).await;
+    match reply.behavior {
+        Behavior::Respond => {
+            in_flight.outcome = Outcome::Answered(reply.status);
+            let status = StatusCode::from_u16(reply.status).expect("checked in Reply::status");
+            (status, reply.body).into_response()
+        }
+        Behavior::NeverAnswer => std::future::pending().await,
+        Behavior::DropConnection => {
+            in_flight.outcome = Outcome::Dropped;
+            if let Some(switch) = request.extensions().get::<DropSwitch>() {
+                switch.0.notify_one();
+            }
+            std::future::pending().await
+        }
+    }
+}

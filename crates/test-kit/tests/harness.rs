@@ -1,0 +1,115 @@
+//! The harness turns hangs and leaks into failures with a clear message, and
+//! lets a correct test body through untouched.
+//!
+//! Tests that start threads outside the harness wrap themselves in
+//! `check_threads`, so that the thread checks of parallel tests stay exact.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::time::Duration;
+
+use test_kit::Harness;
+
+const GRACE: Duration = Duration::from_millis(500);
+
+fn panic_message(f: impl FnOnce()) -> String {
+    let payload = panic::catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap()
+}
+
+#[test]
+fn a_deadline_catches_a_blocked_closure() {
+    let message = test_kit::check_threads(GRACE, || {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let started = std::time::Instant::now();
+        let message = panic_message(|| {
+            test_kit::within(Duration::from_millis(200), move || {
+                let _ = rx.recv();
+            });
+        });
+        assert!(started.elapsed() < Duration::from_secs(2));
+        drop(tx); // Let the stuck thread go.
+        message
+    })
+    .unwrap();
+    assert!(message.starts_with("did not finish within 200ms. This looks like a deadlock"), "{message}");
+    assert!(message.contains("a channel nobody closes"));
+}
+
+#[test]
+fn a_panic_inside_the_deadline_comes_through_unchanged() {
+    let message = test_kit::check_threads(GRACE, || {
+        panic_message(|| test_kit::within(Duration::from_secs(5), || panic!("assertion: 2 != 3")))
+    })
+    .unwrap();
+    assert_eq!(message, "assertion: 2 != 3");
+}
+
+#[test]
+fn a_clean_body_passes_and_returns_its_value() {
+    let doubled = test_kit::run(|| {
+        std::thread::scope(|s| s.spawn(|| 21 * 2).join().unwrap())
+    });
+    assert_eq!(doubled, 42);
+    let value = test_kit::run_async(|| async { tokio::spawn(async { 7 }).await.unwrap() });
+    assert_eq!(value, 7);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_leaked_thread_fails_the_test() {
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let message = panic_message(|| {
+        Harness::new().grace(Duration::from_millis(100)).run(move || {
+            std::thread::Builder::new()
+                .name("orphan".into())
+                .spawn(move || {
+                    let _ = rx.recv();
+                })
+                .unwrap();
+        })
+    });
+    drop(tx);
+    assert!(message.starts_with("leak detected: 1 thread"), "{message}");
+    assert!(message.contains("\"orphan\""), "{message}");
+}
+
+#[test]
+fn a_leaked_task_fails_the_test() {
+    let message = panic_message(|| {
+        Harness::new().grace(Duration::from_millis(100)).run_async(|| async {
+            tokio::spawn(std::future::pending::<()>());
+        })
+    });
+    assert!(message.starts_with("leak detected: 1 tokio task"), "{message}");
+}
+
+#[test]
+fn a_hung_async_body_is_caught_by_the_deadline() {
+    let message = panic_message(|| {
+        Harness::new().limit(Duration::from_millis(200)).run_async(|| async {
+            // Blocking the runtime's thread: the worst case, which no
+            // tokio::time::timeout inside the runtime could catch.
+            std::thread::sleep(Duration::from_millis(700));
+        })
+    });
+    assert!(message.starts_with("did not finish within 200ms"), "{message}");
+}
+
+#[test]
+fn the_paused_clock_makes_timers_exact_and_instant() {
+    let real = std::time::Instant::now();
+    let virtual_elapsed = Harness::new().paused_clock().run_async(|| async {
+        let start = tokio::time::Instant::now();
+        let mut ticker = tokio::time::interval(Duration::from_secs(1));
+        for _ in 0..=10 {
+            ticker.tick().await;
+        }
+        start.elapsed()
+    });
+    assert_eq!(virtual_elapsed, Duration::from_secs(10));
+    assert!(real.elapsed() < Duration::from_secs(2));
+}

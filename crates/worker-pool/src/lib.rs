@@ -1,0 +1,1 @@
+//! The worker-pool pattern (work in progress).

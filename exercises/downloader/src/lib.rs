@@ -1,0 +1,1 @@
+//! The downloader exercise (work in progress).

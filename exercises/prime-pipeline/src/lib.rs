@@ -1,0 +1,1 @@
+//! The prime-pipeline exercise (work in progress).

@@ -1,0 +1,1 @@
+//! The pubsub exercise (work in progress).

@@ -1,0 +1,1 @@
+//! The downloader reference solution (work in progress).

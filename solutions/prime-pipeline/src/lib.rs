@@ -1,0 +1,1 @@
+//! The prime-pipeline reference solution (work in progress).

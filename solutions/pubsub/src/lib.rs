@@ -1,0 +1,1 @@
+//! The pubsub reference solution (work in progress).
