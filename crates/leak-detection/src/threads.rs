@@ -44,6 +44,9 @@ pub struct ThreadInfo {
     /// `pipeline-square`. Threads spawned without a name inherit the name of
     /// the thread that spawned them.
     pub name: String,
+    /// When the thread started, in clock ticks since boot (field 22 of
+    /// `/proc/self/task/<tid>/stat`). Used to tell old threads from new ones.
+    pub started: u64,
 }
 
 impl fmt::Display for ThreadInfo {
@@ -54,6 +57,10 @@ impl fmt::Display for ThreadInfo {
 
 /// Every thread of this process right now, or `None` where the platform
 /// offers no way to list them (everything but Linux).
+///
+/// Listing `/proc/self/task` while other threads exit can skip an entry now
+/// and then (a known property of the kernel's directory walk); the checks
+/// below are built to tolerate that.
 pub fn live_threads() -> Option<Vec<ThreadInfo>> {
     #[cfg(target_os = "linux")]
     {
@@ -65,13 +72,12 @@ pub fn live_threads() -> Option<Vec<ThreadInfo>> {
             };
             // A thread can exit between `read_dir` and this read: then it is
             // simply not alive any more, and we skip it.
-            let Ok(name) = std::fs::read_to_string(entry.path().join("comm")) else {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
                 continue;
             };
-            threads.push(ThreadInfo {
-                tid,
-                name: name.trim_end().to_owned(),
-            });
+            if let Some((name, started)) = parse_stat(&stat) {
+                threads.push(ThreadInfo { tid, name, started });
+            }
         }
         threads.sort();
         Some(threads)
@@ -80,6 +86,19 @@ pub fn live_threads() -> Option<Vec<ThreadInfo>> {
     {
         None
     }
+}
+
+/// The name and start time from a `/proc/<pid>/task/<tid>/stat` line:
+/// `tid (name) state ppid ... starttime ...`. The name may itself contain
+/// spaces and parentheses, so it runs to the *last* `)`.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code, reason = "only Linux has /proc"))]
+fn parse_stat(stat: &str) -> Option<(String, u64)> {
+    let open = stat.find('(')?;
+    let close = stat.rfind(')')?;
+    let name = stat.get(open + 1..close)?.to_owned();
+    // After the name: state is field 3, so starttime (field 22) is the 20th.
+    let started = stat.get(close + 1..)?.split_whitespace().nth(19)?.parse().ok()?;
+    Some((name, started))
 }
 
 /// How many threads this process has right now (`None` off Linux).
@@ -152,14 +171,27 @@ fn queued() -> MutexGuard<'static, BTreeSet<u32>> {
 /// A list of the threads alive at one moment, to compare against later.
 #[derive(Debug, Clone)]
 pub struct ThreadSnapshot {
-    before: Option<BTreeSet<u32>>,
+    /// Each thread by kernel id and start time: ids are reused, the pair is not.
+    before: Option<BTreeSet<(u32, u64)>>,
+    /// The start time of the youngest thread in `before`: a thread that
+    /// started earlier existed before the snapshot, even if the directory
+    /// walk skipped it.
+    youngest: u64,
+    /// The thread that took the snapshot, never a leak of its own check.
+    taker: Option<u32>,
 }
 
 impl ThreadSnapshot {
     /// Records the threads alive now.
     pub fn take() -> ThreadSnapshot {
+        // Two walks, merged, so that an entry skipped by one is very likely
+        // seen by the other.
+        let walks = [live_threads(), live_threads()];
+        let before = walks.iter().flatten().flatten();
         ThreadSnapshot {
-            before: live_threads().map(|threads| threads.into_iter().map(|t| t.tid).collect()),
+            youngest: before.clone().map(|t| t.started).max().unwrap_or(0),
+            before: walks[0].as_ref().map(|_| before.map(|t| (t.tid, t.started)).collect()),
+            taker: current_tid(),
         }
     }
 
@@ -171,7 +203,12 @@ impl ThreadSnapshot {
         };
         let queued = queued().clone();
         now.into_iter()
-            .filter(|t| !before.contains(&t.tid) && !queued.contains(&t.tid))
+            .filter(|t| {
+                !before.contains(&(t.tid, t.started))
+                    && t.started >= self.youngest
+                    && Some(t.tid) != self.taker
+                    && !queued.contains(&t.tid)
+            })
             .collect()
     }
 

@@ -49,6 +49,7 @@ pub mod server;
 pub use deadline::{DEFAULT_LIMIT, within};
 pub use leak_detection::{
     DEFAULT_GRACE, Leak, assert_no_task_leaks, assert_no_thread_leaks, check_tasks, check_threads,
+    monitor, tasks, threads,
 };
 
 /// How [`Harness::run`] and [`Harness::run_async`] run a test body.
