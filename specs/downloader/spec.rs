@@ -57,7 +57,9 @@ async fn download(
 ) -> Vec<anyhow::Result<Page>> {
     let results = download_all(client, urls, limit)
         .await
-        .unwrap_or_else(|err| panic!("download_all rejected a valid call (limit {limit}): {err:#}"));
+        .unwrap_or_else(|err| {
+            panic!("download_all rejected a valid call (limit {limit}): {err:#}")
+        });
     assert_eq!(
         results.len(),
         urls.len(),
@@ -102,7 +104,10 @@ fn returns_one_result_per_url_in_input_order() {
         let mut builder = TestServer::builder();
         for i in 0..6 {
             let delay = Duration::from_millis(30 * (6 - i));
-            builder = builder.route(format!("/page/{i}"), Reply::ok(format!("page {i}")).after(delay));
+            builder = builder.route(
+                format!("/page/{i}"),
+                Reply::ok(format!("page {i}")).after(delay),
+            );
         }
         let server = builder.start();
         let urls: Vec<String> = pages(6).iter().map(|p| server.url(p)).collect();
@@ -122,7 +127,11 @@ fn returns_one_result_per_url_in_input_order() {
         // Each URL was requested exactly once: no retries, no duplicates.
         let mut requested: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
         requested.sort();
-        assert_eq!(requested, pages(6), "each URL must be requested exactly once");
+        assert_eq!(
+            requested,
+            pages(6),
+            "each URL must be requested exactly once"
+        );
     });
 }
 
@@ -156,7 +165,11 @@ async fn check_limit(limit: usize, n: usize) {
         peak >= expected,
         "with limit {limit} and {n} slow URLs, never more than {peak} request(s) were in flight at once: \
          the downloads {} instead of using the {limit} slots they are allowed",
-        if peak == 1 { "ran one at a time" } else { "ran partly one after another" }
+        if peak == 1 {
+            "ran one at a time"
+        } else {
+            "ran partly one after another"
+        }
     );
 }
 
@@ -189,12 +202,16 @@ fn a_limit_of_zero_is_rejected_with_a_clear_error() {
         )
         .await
         .expect("download_all with limit 0 must return an error at once, not wait forever");
-        let err = outcome.err().expect("download_all with limit 0 must return Err, not Ok");
+        let err = outcome.expect_err("download_all with limit 0 must return Err, not Ok");
         assert!(
             format!("{err:#}").to_lowercase().contains("limit"),
             "the error for limit 0 should say what is wrong with the limit; it says: {err:#}"
         );
-        assert_eq!(server.request_count(), 0, "with limit 0, nothing should be requested");
+        assert_eq!(
+            server.request_count(),
+            0,
+            "with limit 0, nothing should be requested"
+        );
     });
 }
 
@@ -207,7 +224,8 @@ fn an_empty_list_returns_at_once() {
         )
         .await
         .expect("download_all with no URLs must return at once");
-        let results = results.unwrap_or_else(|err| panic!("no URLs is a valid call, but it was rejected: {err:#}"));
+        let results = results
+            .unwrap_or_else(|err| panic!("no URLs is a valid call, but it was rejected: {err:#}"));
         assert!(results.is_empty(), "no URLs, so no results");
     });
 }
@@ -216,20 +234,39 @@ fn an_empty_list_returns_at_once() {
 fn each_failure_is_reported_for_its_own_url() {
     test_kit::run_async(|| async {
         let server = TestServer::builder()
-            .route("/first", Reply::ok("first page").after(Duration::from_millis(20)))
+            .route(
+                "/first",
+                Reply::ok("first page").after(Duration::from_millis(20)),
+            )
             .route("/missing", Reply::status(404, "not here"))
             .route("/broken", Reply::status(500, "oops"))
             .route("/unavailable", Reply::status(503, "later"))
-            .route("/crash", Reply::drops_connection().after(Duration::from_millis(10)))
+            .route(
+                "/crash",
+                Reply::drops_connection().after(Duration::from_millis(10)),
+            )
             .route("/hang", Reply::never_answers())
-            .route("/last", Reply::ok("last page").after(Duration::from_millis(20)))
+            .route(
+                "/last",
+                Reply::ok("last page").after(Duration::from_millis(20)),
+            )
             .start();
         // A port with nobody listening: bind it, note it, let it go.
         let refused = {
             let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             listener.local_addr().unwrap()
         };
-        let mut urls = urls(&server, &["/first", "/missing", "/broken", "/unavailable", "/crash", "/hang"]);
+        let mut urls = urls(
+            &server,
+            &[
+                "/first",
+                "/missing",
+                "/broken",
+                "/unavailable",
+                "/crash",
+                "/hang",
+            ],
+        );
         urls.push("::no scheme, no host::".to_owned());
         urls.push(format!("http://{refused}/nobody-listens"));
         urls.push(server.url("/last"));
@@ -244,20 +281,28 @@ fn each_failure_is_reported_for_its_own_url() {
             ("404", &["404"]),
             ("500", &["500"]),
             ("503", &["503"]),
-            ("a dropped connection", &["connection", "closed", "reset", "incomplete", "eof"]),
+            (
+                "a dropped connection",
+                &["connection", "closed", "reset", "incomplete", "eof"],
+            ),
             ("a timeout", &["timed out", "timeout"]),
             ("an invalid URL", &["url", "invalid", "builder", "parse"]),
             ("a refused connection", &["connect", "refused"]),
         ];
         let mut listing = Vec::new();
         for (index, result) in results.iter().enumerate() {
-            let label = urls[index].replace(addresses[0], "<server>").replace(addresses[1], "<refused>");
+            let label = urls[index]
+                .replace(addresses[0], "<server>")
+                .replace(addresses[1], "<refused>");
             match (index, result) {
                 (0 | 8, Ok(_)) => listing.push(format!("{index}: {label} -> {}", summary(result))),
                 (0 | 8, Err(err)) => panic!(
                     "{label} answers 200, but its result is an error (one failure must not affect the other URLs): {err:#}"
                 ),
-                (_, Ok(page)) => panic!("{label} fails, but its result is Ok({} {:?}): errors must not be lost", page.status, page.body),
+                (_, Ok(page)) => panic!(
+                    "{label} fails, but its result is Ok({} {:?}): errors must not be lost",
+                    page.status, page.body
+                ),
                 (_, Err(err)) => {
                     let (what, words) = expectations[index - 1];
                     let text = error_text(err, &addresses);
@@ -269,7 +314,8 @@ fn each_failure_is_reported_for_its_own_url() {
                 }
             }
         }
-        snapshot_settings().bind(|| insta::assert_snapshot!("each_failure_for_its_own_url", listing.join("\n")));
+        snapshot_settings()
+            .bind(|| insta::assert_snapshot!("each_failure_for_its_own_url", listing.join("\n")));
     });
 }
 
@@ -283,7 +329,10 @@ fn a_failure_does_not_stop_the_downloads_after_it() {
         let urls = urls(&server, &["/boom", "/a", "/b", "/c"]);
         // One at a time: the failure comes first, everything else after it.
         let results = download(&client(Duration::from_secs(2)), &urls, 1).await;
-        assert!(results[0].is_err(), "/boom answers 500, so its result must be an error");
+        assert!(
+            results[0].is_err(),
+            "/boom answers 500, so its result must be an error"
+        );
         for (url, result) in urls.iter().zip(&results).skip(1) {
             assert!(
                 result.is_ok(),
@@ -291,7 +340,11 @@ fn a_failure_does_not_stop_the_downloads_after_it() {
                 summary(result)
             );
         }
-        assert_eq!(server.request_count(), 4, "every URL must be requested, also those after a failure");
+        assert_eq!(
+            server.request_count(),
+            4,
+            "every URL must be requested, also those after a failure"
+        );
     });
 }
 
@@ -311,13 +364,18 @@ fn a_url_that_never_answers_does_not_hold_up_the_others() {
         )
         .await
         .expect("a URL that never answers must end in the client's timeout (700ms here), not hang the call");
-        let err = results[0].as_ref().err().expect("/hang never answers, so its result must be an error");
+        let err = results[0]
+            .as_ref()
+            .expect_err("/hang never answers, so its result must be an error");
         let text = error_text(err, &[&server.addr().to_string()]);
         assert!(
             text.contains("timed out") || text.contains("timeout"),
             "the error for a URL that never answers should say it timed out; it says: {err:#}"
         );
-        assert!(results[1..].iter().all(|r| r.is_ok()), "the other URLs answer, so they must succeed");
+        assert!(
+            results[1..].iter().all(|r| r.is_ok()),
+            "the other URLs answer, so they must succeed"
+        );
     });
 }
 
@@ -331,7 +389,10 @@ fn no_task_outlives_the_call() {
         let client = client(Duration::from_secs(2));
         let before = test_kit::tasks::alive_tasks();
         download(&client, &urls, 3).await;
-        let settled = eventually(Duration::from_secs(1), || test_kit::tasks::alive_tasks() <= before).await;
+        let settled = eventually(Duration::from_secs(1), || {
+            test_kit::tasks::alive_tasks() <= before
+        })
+        .await;
         assert!(
             settled,
             "{} task(s) started by download_all were still running 1s after it returned. \

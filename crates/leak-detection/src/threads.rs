@@ -91,13 +91,21 @@ pub fn live_threads() -> Option<Vec<ThreadInfo>> {
 /// The name and start time from a `/proc/<pid>/task/<tid>/stat` line:
 /// `tid (name) state ppid ... starttime ...`. The name may itself contain
 /// spaces and parentheses, so it runs to the *last* `)`.
-#[cfg_attr(not(target_os = "linux"), allow(dead_code, reason = "only Linux has /proc"))]
+#[cfg_attr(
+    not(target_os = "linux"),
+    allow(dead_code, reason = "only Linux has /proc")
+)]
 fn parse_stat(stat: &str) -> Option<(String, u64)> {
     let open = stat.find('(')?;
     let close = stat.rfind(')')?;
     let name = stat.get(open + 1..close)?.to_owned();
     // After the name: state is field 3, so starttime (field 22) is the 20th.
-    let started = stat.get(close + 1..)?.split_whitespace().nth(19)?.parse().ok()?;
+    let started = stat
+        .get(close + 1..)?
+        .split_whitespace()
+        .nth(19)?
+        .parse()
+        .ok()?;
     Some((name, started))
 }
 
@@ -190,7 +198,9 @@ impl ThreadSnapshot {
         let before = walks.iter().flatten().flatten();
         ThreadSnapshot {
             youngest: before.clone().map(|t| t.started).max().unwrap_or(0),
-            before: walks[0].as_ref().map(|_| before.map(|t| (t.tid, t.started)).collect()),
+            before: walks[0]
+                .as_ref()
+                .map(|_| before.map(|t| (t.tid, t.started)).collect()),
             taker: current_tid(),
         }
     }

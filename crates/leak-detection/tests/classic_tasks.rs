@@ -21,7 +21,17 @@ async fn a_loop_that_cannot_hear_stop_leaks_its_task() {
     })
     .await
     .unwrap_err();
-    assert!(matches!(leak, Leak::Tasks { before: 0, after: 1, .. }), "{leak:?}");
+    assert!(
+        matches!(
+            leak,
+            Leak::Tasks {
+                before: 0,
+                after: 1,
+                ..
+            }
+        ),
+        "{leak:?}"
+    );
     // Still beating after the caller moved on:
     let seen = beats.load(Ordering::Relaxed);
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -33,7 +43,8 @@ async fn a_cancellable_loop_stops_when_cancelled() {
     let beats = Arc::new(AtomicU64::new(0));
     let cancel = CancellationToken::new();
     check_tasks(GRACE, async {
-        let handle = classic::spawn_heartbeat(Arc::clone(&beats), Duration::from_secs(1), cancel.clone());
+        let handle =
+            classic::spawn_heartbeat(Arc::clone(&beats), Duration::from_secs(1), cancel.clone());
         tokio::time::sleep(Duration::from_millis(2500)).await;
         cancel.cancel();
         handle.await.unwrap();
@@ -43,4 +54,3 @@ async fn a_cancellable_loop_stops_when_cancelled() {
     // Ticks at 0s, 1s and 2s, then nothing more.
     assert_eq!(beats.load(Ordering::Relaxed), 3);
 }
-

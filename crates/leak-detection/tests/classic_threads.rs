@@ -24,15 +24,29 @@ fn a_send_nobody_receives_leaks_the_sender() {
 
 #[test]
 fn a_channel_per_request_with_room_for_the_answer_does_not_leak() {
-    assert_eq!(check_threads(GRACE, || classic::ask(WORK, PATIENCE)), Ok(None));
-    assert_eq!(check_threads(GRACE, || classic::ask(Duration::ZERO, Duration::from_secs(5))), Ok(Some(42)));
+    assert_eq!(
+        check_threads(GRACE, || classic::ask(WORK, PATIENCE)),
+        Ok(None)
+    );
+    assert_eq!(
+        check_threads(GRACE, || classic::ask(
+            Duration::ZERO,
+            Duration::from_secs(5)
+        )),
+        Ok(Some(42))
+    );
 }
 
 /// Page n links to 2n+1 and 2n+2, up to page 30, plus a link back to 0.
 fn web() -> classic::Web {
     Arc::new(
         (0..31)
-            .map(|n| [2 * n + 1, 2 * n + 2, 0].into_iter().filter(|&l| l < 31).collect())
+            .map(|n| {
+                [2 * n + 1, 2 * n + 2, 0]
+                    .into_iter()
+                    .filter(|&l| l < 31)
+                    .collect()
+            })
             .collect(),
     )
 }
@@ -45,7 +59,9 @@ fn workers_holding_a_sender_to_their_own_queue_never_end() {
         assert_eq!(visited, (0..31).collect::<BTreeSet<_>>());
     })
     .unwrap_err();
-    let Leak::Threads { threads, .. } = leak else { panic!("expected threads") };
+    let Leak::Threads { threads, .. } = leak else {
+        panic!("expected threads")
+    };
     assert_eq!(threads.len(), 3);
     assert!(threads.iter().all(|t| t.name == "crawl-leaky"));
 }

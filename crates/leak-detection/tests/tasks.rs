@@ -43,4 +43,3 @@ async fn a_task_still_running_is_reported_with_the_counts() {
     ));
     forever.unwrap().abort();
 }
-

@@ -14,9 +14,7 @@ const GRACE: Duration = Duration::from_millis(200);
 
 #[test]
 fn a_joined_thread_is_not_a_leak() {
-    let result = check_threads(GRACE, || {
-        std::thread::spawn(|| 2 + 2).join().unwrap()
-    });
+    let result = check_threads(GRACE, || std::thread::spawn(|| 2 + 2).join().unwrap());
     assert_eq!(result, Ok(4));
 }
 
@@ -54,7 +52,11 @@ fn a_thread_still_running_is_reported_by_name() {
     // The kernel keeps 15 bytes of a thread's name.
     assert_eq!(threads[0].name, "spinning-worker");
     let message = leak.to_string();
-    assert!(message.starts_with("leak detected: 1 thread started by the code under test was still running"));
+    assert!(
+        message.starts_with(
+            "leak detected: 1 thread started by the code under test was still running"
+        )
+    );
     assert!(message.contains("\"spinning-worker\" (tid "), "{message}");
 }
 

@@ -44,6 +44,7 @@ use std::future::Future;
 use std::time::Duration;
 
 pub mod deadline;
+pub mod panics;
 pub mod server;
 
 pub use deadline::{DEFAULT_LIMIT, within};
@@ -58,6 +59,7 @@ pub struct Harness {
     limit: Duration,
     grace: Duration,
     runtime: RuntimeFlavor,
+    deny_thread_panics: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +84,7 @@ impl Harness {
             limit: DEFAULT_LIMIT,
             grace: DEFAULT_GRACE,
             runtime: RuntimeFlavor::MultiThread,
+            deny_thread_panics: false,
         }
     }
 
@@ -107,6 +110,18 @@ impl Harness {
         }
     }
 
+    /// Also fails the test when any other thread panics while the body runs,
+    /// even if nobody ever looks at that panic (see [`panics`]): a stage
+    /// thread that dies on an overflow closes its channel early, and the
+    /// output can look complete. Leave this off for code that catches panics
+    /// on purpose (a worker pool that turns a panicking job into an error).
+    pub fn deny_thread_panics(self) -> Harness {
+        Harness {
+            deny_thread_panics: true,
+            ..self
+        }
+    }
+
     // ANCHOR: run
     /// Runs `body` under the deadline and checks that every thread it
     /// started has ended when it returns.
@@ -114,10 +129,31 @@ impl Harness {
     /// # Panics
     ///
     /// With the body's own panic, or if the deadline passes
-    /// ([`deadline::TIMED_OUT`]), or if a thread leaked ([`Leak`]).
+    /// ([`deadline::TIMED_OUT`]), or if a thread leaked ([`Leak`]), or (with
+    /// [`Harness::deny_thread_panics`]) if another thread panicked.
     #[track_caller]
     pub fn run<R: Send + 'static>(self, body: impl FnOnce() -> R + Send + 'static) -> R {
-        let result = check_threads(self.grace, || within(self.limit, body));
+        let deny_thread_panics = self.deny_thread_panics;
+        let result = check_threads(self.grace, move || {
+            if deny_thread_panics {
+                panics::start_watch();
+            }
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| within(self.limit, body)));
+            let stray = if deny_thread_panics {
+                panics::stop_watch()
+            } else {
+                Vec::new()
+            };
+            let value = outcome.unwrap_or_else(|payload| std::panic::resume_unwind(payload));
+            if let Some(first) = stray.first() {
+                panic!(
+                    "a thread panicked while the test ran, and nobody noticed: {first}. \
+                     When a thread dies, its channels close early, and the output can look complete."
+                );
+            }
+            value
+        });
         result.unwrap_or_else(|leak| panic!("{leak}"))
     }
     // ANCHOR_END: run

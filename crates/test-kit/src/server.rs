@@ -225,7 +225,9 @@ impl Builder {
     /// If the port cannot be bound or the server thread cannot start.
     pub fn start(self) -> TestServer {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener.set_nonblocking(true).expect("a non-blocking listener");
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking listener");
         let addr = listener.local_addr().expect("the listener's address");
         let shared = Arc::new(Shared {
             routes: self.routes,
@@ -373,11 +375,18 @@ async fn serve_connection(stream: tokio::net::TcpStream, router: Router) {
         hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(switch.clone());
             let router = router.clone();
-            async move { Ok::<_, Infallible>(router.oneshot(request.map(axum::body::Body::new)).await.into_response()) }
+            async move {
+                Ok::<_, Infallible>(
+                    router
+                        .oneshot(request.map(axum::body::Body::new))
+                        .await
+                        .into_response(),
+                )
+            }
         })
     };
-    let connection = hyper::server::conn::http1::Builder::new()
-        .serve_connection(TokioIo::new(stream), service);
+    let connection =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
     tokio::select! {
         _ = connection => {}
         // Dropping the connection future closes the socket mid-request.

@@ -35,7 +35,10 @@ fn a_deadline_catches_a_blocked_closure() {
         message
     })
     .unwrap();
-    assert!(message.starts_with("did not finish within 200ms. This looks like a deadlock"), "{message}");
+    assert!(
+        message.starts_with("did not finish within 200ms. This looks like a deadlock"),
+        "{message}"
+    );
     assert!(message.contains("a channel nobody closes"));
 }
 
@@ -50,9 +53,7 @@ fn a_panic_inside_the_deadline_comes_through_unchanged() {
 
 #[test]
 fn a_clean_body_passes_and_returns_its_value() {
-    let doubled = test_kit::run(|| {
-        std::thread::scope(|s| s.spawn(|| 21 * 2).join().unwrap())
-    });
+    let doubled = test_kit::run(|| std::thread::scope(|s| s.spawn(|| 21 * 2).join().unwrap()));
     assert_eq!(doubled, 42);
     let value = test_kit::run_async(|| async { tokio::spawn(async { 7 }).await.unwrap() });
     assert_eq!(value, 7);
@@ -63,14 +64,16 @@ fn a_clean_body_passes_and_returns_its_value() {
 fn a_leaked_thread_fails_the_test() {
     let (tx, rx) = std::sync::mpsc::channel::<()>();
     let message = panic_message(|| {
-        Harness::new().grace(Duration::from_millis(100)).run(move || {
-            std::thread::Builder::new()
-                .name("orphan".into())
-                .spawn(move || {
-                    let _ = rx.recv();
-                })
-                .unwrap();
-        })
+        Harness::new()
+            .grace(Duration::from_millis(100))
+            .run(move || {
+                std::thread::Builder::new()
+                    .name("orphan".into())
+                    .spawn(move || {
+                        let _ = rx.recv();
+                    })
+                    .unwrap();
+            })
     });
     drop(tx);
     assert!(message.starts_with("leak detected: 1 thread"), "{message}");
@@ -80,23 +83,33 @@ fn a_leaked_thread_fails_the_test() {
 #[test]
 fn a_leaked_task_fails_the_test() {
     let message = panic_message(|| {
-        Harness::new().grace(Duration::from_millis(100)).run_async(|| async {
-            tokio::spawn(std::future::pending::<()>());
-        })
+        Harness::new()
+            .grace(Duration::from_millis(100))
+            .run_async(|| async {
+                tokio::spawn(std::future::pending::<()>());
+            })
     });
-    assert!(message.starts_with("leak detected: 1 tokio task"), "{message}");
+    assert!(
+        message.starts_with("leak detected: 1 tokio task"),
+        "{message}"
+    );
 }
 
 #[test]
 fn a_hung_async_body_is_caught_by_the_deadline() {
     let message = panic_message(|| {
-        Harness::new().limit(Duration::from_millis(200)).run_async(|| async {
-            // Blocking the runtime's thread: the worst case, which no
-            // tokio::time::timeout inside the runtime could catch.
-            std::thread::sleep(Duration::from_millis(700));
-        })
+        Harness::new()
+            .limit(Duration::from_millis(200))
+            .run_async(|| async {
+                // Blocking the runtime's thread: the worst case, which no
+                // tokio::time::timeout inside the runtime could catch.
+                std::thread::sleep(Duration::from_millis(700));
+            })
     });
-    assert!(message.starts_with("did not finish within 200ms"), "{message}");
+    assert!(
+        message.starts_with("did not finish within 200ms"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -112,4 +125,35 @@ fn the_paused_clock_makes_timers_exact_and_instant() {
     });
     assert_eq!(virtual_elapsed, Duration::from_secs(10));
     assert!(real.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn a_panic_on_a_thread_nobody_joins_fails_the_test_when_denied() {
+    let message = panic_message(|| {
+        Harness::new().deny_thread_panics().run(|| {
+            let (tx, rx) = std::sync::mpsc::channel::<u8>();
+            std::thread::spawn(move || {
+                let _ = tx.send(255);
+                // Overflow, after the last send: the receiver sees the value
+                // and then a closed channel, as if all went well.
+                let x: u8 = std::hint::black_box(255);
+                let _ = tx.send(x + 1);
+            });
+            assert_eq!(rx.iter().collect::<Vec<_>>(), [255]);
+        })
+    });
+    assert!(
+        message.starts_with("a thread panicked while the test ran"),
+        "{message}"
+    );
+    assert!(
+        message.contains("attempt to add with overflow"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_caught_panic_does_not_fail_the_test_unless_denied() {
+    let value = test_kit::run(|| std::thread::spawn(|| panic!("on purpose")).join().is_err());
+    assert!(value);
 }

@@ -23,7 +23,11 @@ fn the_peak_in_flight_count_is_exact_under_a_known_load() {
         let client = client();
         let requests = (0..7).map(|i| client.get(server.url(&format!("/page/{i}"))).send());
         let responses = join_all(requests).await;
-        assert!(responses.iter().all(|r| r.as_ref().unwrap().status() == 200));
+        assert!(
+            responses
+                .iter()
+                .all(|r| r.as_ref().unwrap().status() == 200)
+        );
         assert_eq!(server.peak_in_flight(), 7);
         assert_eq!(server.in_flight(), 0);
         assert_eq!(server.request_count(), 7);
@@ -33,7 +37,11 @@ fn the_peak_in_flight_count_is_exact_under_a_known_load() {
             .fallback(Reply::ok("slow").after(Duration::from_millis(20)))
             .start();
         for i in 0..3 {
-            client.get(server.url(&format!("/{i}"))).send().await.unwrap();
+            client
+                .get(server.url(&format!("/{i}")))
+                .send()
+                .await
+                .unwrap();
         }
         assert_eq!(server.peak_in_flight(), 1);
     });
@@ -83,7 +91,9 @@ fn latency_is_applied_before_the_answer() {
 #[test]
 fn a_path_that_never_answers_runs_into_the_client_timeout() {
     test_kit::run_async(|| async {
-        let server = TestServer::builder().route("/hang", Reply::never_answers()).start();
+        let server = TestServer::builder()
+            .route("/hang", Reply::never_answers())
+            .start();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_millis(100))
             .build()
@@ -100,7 +110,10 @@ fn a_path_that_never_answers_runs_into_the_client_timeout() {
 fn a_dropped_connection_is_a_connection_error_for_the_client() {
     test_kit::run_async(|| async {
         let server = TestServer::builder()
-            .route("/crash", Reply::drops_connection().after(Duration::from_millis(10)))
+            .route(
+                "/crash",
+                Reply::drops_connection().after(Duration::from_millis(10)),
+            )
             .start();
         let error = client().get(server.url("/crash")).send().await.unwrap_err();
         assert!(!error.is_timeout() && !error.is_status(), "{error:?}");

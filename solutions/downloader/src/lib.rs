@@ -102,7 +102,10 @@ pub async fn fetch(client: &reqwest::Client, url: &str) -> anyhow::Result<Page> 
         .await
         .with_context(|| format!("GET {url} failed"))?;
     let status = response.status();
-    ensure!(status.is_success(), "GET {url}: the server answered {status}");
+    ensure!(
+        status.is_success(),
+        "GET {url}: the server answered {status}"
+    );
     let body = response
         .text()
         .await
