@@ -1,5 +1,295 @@
-//! `cargo xtask`: the workshop's checker (work in progress).
+//! `cargo xtask`: the workshop's checker.
+//!
+//! `cargo xtask check` judges your exercises against their specs and tells
+//! you where you stand and what to do next. It never hangs (every test runs
+//! in a process of its own, with a time limit), it never lies (snapshots are
+//! never updated, and edited specs are reported as such), and it never
+//! writes your files. Run `cargo xtask --help` for every command.
 
-fn main() {
-    println!("cargo xtask: work in progress");
+mod build;
+mod check;
+mod exercises;
+mod hints;
+mod manifest;
+mod reset;
+mod runner;
+mod state;
+mod ui;
+mod verdict;
+mod watch;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::exercises::{EXERCISES, Exercise, Target};
+use crate::ui::Ui;
+
+/// The workshop's checker: judges your exercises, gives hints, builds the book.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Judge exercises against their specs (all of them, in book order, when none is named).
+    Check {
+        /// Exercises to check: downloader, prime-pipeline, pubsub.
+        exercises: Vec<String>,
+        /// Check the reference solutions instead of your exercises.
+        #[arg(long)]
+        solutions: bool,
+        /// The time limit of each test, in seconds.
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        timeout: f64,
+        /// How many tests run at once (default: the number of CPUs, at least 2).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Show the compiler's full output and each failing test's whole output.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Print the verdicts as JSON, for editors and tools.
+        #[arg(long)]
+        json: bool,
+        /// No colour and no progress line, even on a terminal.
+        #[arg(long)]
+        plain: bool,
+    },
+    /// Show the next hint for an exercise (or the one you ask for).
+    Hint {
+        /// The exercise.
+        exercise: String,
+        /// Which hint: 1 (a nudge), 2 (the approach) or 3 (nearly the answer).
+        #[arg(long, value_name = "N")]
+        level: Option<usize>,
+    },
+    /// Re-check an exercise every time you save one of its files.
+    Watch {
+        /// The exercise to watch (default: all of them; the one you save is checked).
+        exercise: Option<String>,
+        /// Look for changes by polling, where file events do not arrive.
+        #[arg(long)]
+        poll: bool,
+        /// The time limit of each test, in seconds.
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        timeout: f64,
+    },
+    /// Restore an exercise's starter code, after saving your version to a backup.
+    Reset {
+        /// The exercise.
+        exercise: String,
+        /// Do not ask (required when not run from a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// List the exercises, their last verdicts, and the book pages that teach them.
+    List,
+    /// Build the book (and open it with --open). Needs nothing but Rust.
+    Book {
+        /// Open the book in your browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// For the workshop's authors: rewrite specs/SHA256SUMS after changing a spec or a snapshot.
+    #[command(hide = true)]
+    Manifest,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The workspace root: the nearest folder above the current one whose
+/// `Cargo.toml` has a `[workspace]` (so that `cargo xtask` works from any
+/// folder of the workspace, and in a copy of it).
+fn workspace_root() -> anyhow::Result<PathBuf> {
+    let start = std::env::current_dir().context("reading the current folder")?;
+    for dir in start.ancestors() {
+        let manifest = dir.join("Cargo.toml");
+        if let Ok(text) = std::fs::read_to_string(&manifest)
+            && text.lines().any(|line| line.trim() == "[workspace]")
+            && dir.join("specs").is_dir()
+        {
+            return Ok(dir.canonicalize().unwrap_or_else(|_| dir.to_owned()));
+        }
+    }
+    anyhow::bail!(
+        "could not find the workshop's workspace above {}: run `cargo xtask` from inside the cloned repository",
+        start.display()
+    )
+}
+
+fn seconds(value: f64) -> anyhow::Result<Duration> {
+    anyhow::ensure!(value.is_finite() && value > 0.0, "--timeout must be a positive number of seconds, not {value}");
+    Ok(Duration::from_secs_f64(value))
+}
+
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from).max(2)
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let root = workspace_root()?;
+    match cli.command {
+        Command::Check { exercises, solutions, timeout, jobs, verbose, json, plain } => {
+            let selected = exercises::select(&exercises)?;
+            let options = check::Options {
+                target: if solutions { Target::Solutions } else { Target::Exercises },
+                timeout: seconds(timeout)?,
+                jobs: jobs.unwrap_or_else(default_jobs),
+                verbose,
+            };
+            let ui = Ui::detect(plain || json);
+            let reports = check::check(&root, &selected, &options, &ui)?;
+            if options.target == Target::Exercises {
+                for report in &reports {
+                    state::record_status(&root, report.exercise, report.verdict.id())?;
+                }
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&check::to_json(&reports, &options))?);
+            } else {
+                print!("{}", check::render(&reports, &options, &ui));
+            }
+            let all_pass = reports.iter().all(|r| r.verdict == check::Verdict::Passed);
+            Ok(if all_pass { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Hint { exercise, level } => {
+            let exercise = find(&exercise)?;
+            print!("{}", hints::show(&root, exercise, level)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Watch { exercise, poll, timeout } => {
+            let selected = match exercise {
+                Some(name) => vec![find(&name)?],
+                None => EXERCISES.iter().collect(),
+            };
+            let options = check::Options {
+                target: Target::Exercises,
+                timeout: seconds(timeout)?,
+                jobs: default_jobs(),
+                verbose: false,
+            };
+            let ui = Ui::detect(false);
+            watch::watch(
+                &root,
+                &selected,
+                poll,
+                |exercise| match check::check(&root, &[exercise], &options, &ui) {
+                    Ok(reports) => {
+                        for report in &reports {
+                            let _ = state::record_status(&root, report.exercise, report.verdict.id());
+                        }
+                        print!("{}", check::render(&reports, &options, &ui));
+                    }
+                    Err(err) => eprintln!("error: {err:#}"),
+                },
+                |exercise| match hints::show(&root, exercise, None) {
+                    Ok(text) => print!("{text}"),
+                    Err(err) => eprintln!("error: {err:#}"),
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reset { exercise, yes } => {
+            let exercise = find(&exercise)?;
+            if !yes {
+                anyhow::ensure!(
+                    std::io::stdin().is_terminal(),
+                    "`cargo xtask reset {0}` replaces your code in {1}; without a terminal to ask you, \
+                     add --yes to confirm (your version is backed up first)",
+                    exercise.name,
+                    exercise.dir(Target::Exercises).display()
+                );
+                if !confirm(&format!(
+                    "Replace your code in {} with the starter code? Your version is backed up first. [y/N] ",
+                    exercise.dir(Target::Exercises).display()
+                ))? {
+                    println!("Nothing changed.");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+            let backup = reset::reset(&root, exercise)?;
+            let shown = backup.strip_prefix(&root).unwrap_or(&backup);
+            println!(
+                "Restored the starter code of `{}`. Your previous version is in {}",
+                exercise.name,
+                shown.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List => {
+            print!("{}", list(&root)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Book { open } => {
+            let mut command = build::cargo();
+            command.current_dir(&root).args(["run", "--quiet", "--package", "book-builder", "--", "build"]);
+            if open {
+                command.arg("--open");
+            }
+            let status = command.status().context("running the book builder (`cargo run -p book-builder`)")?;
+            Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Manifest => {
+            manifest::write(&root)?;
+            println!("wrote {}", manifest::MANIFEST);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn find(name: &str) -> anyhow::Result<&'static Exercise> {
+    Exercise::find(name).ok_or_else(|| anyhow::anyhow!("there is no exercise called `{name}`; the exercises are: {}", exercises::names()))
+}
+
+fn confirm(question: &str) -> anyhow::Result<bool> {
+    use std::io::Write;
+    print!("{question}");
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// `cargo xtask list`: one line per exercise, from the last check.
+fn list(root: &Path) -> anyhow::Result<String> {
+    let mut out = String::new();
+    for (number, exercise) in EXERCISES.iter().enumerate() {
+        let status = match state::last_status(root, exercise) {
+            None => "not checked yet".to_owned(),
+            Some((verdict, fingerprint)) => {
+                let verdict = verdict.replace('_', " ");
+                if state::fingerprint(root, exercise)? == fingerprint {
+                    verdict
+                } else {
+                    format!("{verdict} (changed since the last check)")
+                }
+            }
+        };
+        out.push_str(&format!(
+            "{}. {:<15} {:<40} book: Exercises > {} (practises: {})\n",
+            number + 1,
+            exercise.name,
+            status,
+            exercise.title,
+            exercise.pattern_chapter
+        ));
+    }
+    out.push_str("\n`cargo xtask check` refreshes these verdicts; `cargo xtask book --open` opens the book.\n");
+    Ok(out)
 }

@@ -1,0 +1,103 @@
+//! The exercises, in book order, and where their files live.
+
+use std::path::{Path, PathBuf};
+
+/// Which crate of an exercise the checker judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The learner's crate under `exercises/`.
+    Exercises,
+    /// The reference solution under `solutions/`.
+    Solutions,
+}
+
+/// One exercise of the workshop.
+#[derive(Debug)]
+pub struct Exercise {
+    /// Its short name, as typed on the command line (`cargo xtask check downloader`).
+    pub name: &'static str,
+    /// Its title in the book.
+    pub title: &'static str,
+    /// The book chapter that teaches the pattern it practises.
+    pub pattern_chapter: &'static str,
+}
+
+/// Every exercise, in the order the book teaches them.
+pub const EXERCISES: &[Exercise] = &[
+    Exercise {
+        name: "downloader",
+        title: "Bounded downloader",
+        pattern_chapter: "Worker pool",
+    },
+    Exercise {
+        name: "prime-pipeline",
+        title: "Prime pipeline",
+        pattern_chapter: "Pipeline",
+    },
+    Exercise {
+        name: "pubsub",
+        title: "Topic pub/sub",
+        pattern_chapter: "Fan-out and fan-in",
+    },
+];
+
+impl Exercise {
+    /// Looks an exercise up by name.
+    pub fn find(name: &str) -> Option<&'static Exercise> {
+        EXERCISES.iter().find(|exercise| exercise.name == name)
+    }
+
+    /// The cargo package that holds this exercise's code for `target`.
+    pub fn package(&self, target: Target) -> String {
+        match target {
+            Target::Exercises => self.name.to_owned(),
+            Target::Solutions => format!("{}-solution", self.name),
+        }
+    }
+
+    /// The crate's folder, relative to the workspace root.
+    pub fn dir(&self, target: Target) -> PathBuf {
+        let parent = match target {
+            Target::Exercises => "exercises",
+            Target::Solutions => "solutions",
+        };
+        Path::new(parent).join(self.name)
+    }
+
+    /// The folder with the spec, its snapshots, the hints and the starter code.
+    pub fn spec_dir(&self) -> PathBuf {
+        Path::new("specs").join(self.name)
+    }
+
+    /// The learner's main file, the one to open first.
+    pub fn lib_rs(&self) -> PathBuf {
+        self.dir(Target::Exercises).join("src").join("lib.rs")
+    }
+}
+
+/// The names of all exercises, for error messages.
+pub fn names() -> String {
+    EXERCISES
+        .iter()
+        .map(|exercise| exercise.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Resolves names given on the command line; none means all, in book order.
+pub fn select(names_given: &[String]) -> anyhow::Result<Vec<&'static Exercise>> {
+    if names_given.is_empty() {
+        return Ok(EXERCISES.iter().collect());
+    }
+    let mut selected = Vec::new();
+    for name in names_given {
+        let exercise = Exercise::find(name)
+            .ok_or_else(|| anyhow::anyhow!("there is no exercise called `{name}`; the exercises are: {}", names()))?;
+        if !selected.iter().any(|e: &&Exercise| e.name == exercise.name) {
+            selected.push(exercise);
+        }
+    }
+    // Book order, whatever order they were typed in.
+    selected.sort_by_key(|exercise| EXERCISES.iter().position(|e| e.name == exercise.name));
+    Ok(selected)
+}

@@ -1,0 +1,103 @@
+//! The checker's own small state, kept in `.xtask/` at the workspace root
+//! (git ignores it): the last verdict of each exercise, which hints were
+//! shown, and the backups `reset` makes. None of it is a learner's file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::exercises::{Exercise, Target};
+
+/// The state folder.
+pub fn dir(root: &Path) -> PathBuf {
+    root.join(".xtask")
+}
+
+fn status_file(root: &Path) -> PathBuf {
+    dir(root).join("status.json")
+}
+
+/// A fingerprint of the learner's files of `exercise`: its `Cargo.toml` and
+/// everything under `src/`, so `list` can tell whether they changed since
+/// the last check.
+pub fn fingerprint(root: &Path, exercise: &Exercise) -> anyhow::Result<String> {
+    let crate_dir = root.join(exercise.dir(Target::Exercises));
+    let mut files = vec![crate_dir.join("Cargo.toml")];
+    collect_files(&crate_dir.join("src"), &mut files)?;
+    files.sort();
+    let mut hasher = Sha256::new();
+    for file in files {
+        hasher.update(file.strip_prefix(&crate_dir).unwrap_or(&file).to_string_lossy().as_bytes());
+        hasher.update([0]);
+        hasher.update(fs::read(&file).with_context(|| format!("reading {}", file.display()))?);
+        hasher.update([0]);
+    }
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+/// Every file under `dir`, recursively.
+pub fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    for entry in fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(&path, files)?;
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The last recorded verdict of an exercise and the fingerprint of its files then.
+pub fn last_status(root: &Path, exercise: &Exercise) -> Option<(String, String)> {
+    let text = fs::read_to_string(status_file(root)).ok()?;
+    let all: Value = serde_json::from_str(&text).ok()?;
+    let entry = &all[exercise.name];
+    Some((entry["verdict"].as_str()?.to_owned(), entry["fingerprint"].as_str()?.to_owned()))
+}
+
+/// Records the verdict of an exercise.
+pub fn record_status(root: &Path, exercise: &Exercise, verdict: &str) -> anyhow::Result<()> {
+    let mut all: Value = fs::read_to_string(status_file(root))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_else(|| json!({}));
+    all[exercise.name] = json!({ "verdict": verdict, "fingerprint": fingerprint(root, exercise)? });
+    fs::create_dir_all(dir(root))?;
+    fs::write(status_file(root), serde_json::to_string_pretty(&all)? + "\n").context("writing .xtask/status.json")
+}
+
+/// `YYYY-MM-DD-HHMMSS` in UTC, for backup folder names.
+pub fn timestamp() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (seconds / 86_400, seconds % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}-{:02}{:02}{:02}", rest / 3600, rest % 3600 / 60, rest % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_look_like_dates() {
+        let stamp = super::timestamp();
+        assert_eq!(stamp.len(), "2026-11-27-171030".len(), "{stamp}");
+        assert!(stamp.starts_with("20"), "{stamp}");
+    }
+}
