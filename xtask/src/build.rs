@@ -39,11 +39,21 @@ pub fn cargo() -> Command {
 /// Builds the spec binaries of `exercises` in one cargo invocation.
 ///
 /// `--no-fail-fast` lets the other exercises build when one does not compile.
-pub fn build(root: &Path, exercises: &[&Exercise], target: Target, ui: &Ui) -> anyhow::Result<BTreeMap<&'static str, Built>> {
+pub fn build(
+    root: &Path,
+    exercises: &[&Exercise],
+    target: Target,
+    ui: &Ui,
+) -> anyhow::Result<BTreeMap<&'static str, Built>> {
     let mut command = cargo();
     command
         .current_dir(root)
-        .args(["test", "--no-run", "--no-fail-fast", "--message-format=json"])
+        .args([
+            "test",
+            "--no-run",
+            "--no-fail-fast",
+            "--message-format=json",
+        ])
         .args(["--test", "spec"])
         .env("CARGO_TERM_COLOR", "never")
         .stdin(Stdio::null())
@@ -52,7 +62,9 @@ pub fn build(root: &Path, exercises: &[&Exercise], target: Target, ui: &Ui) -> a
     for exercise in exercises {
         command.args(["--package", &exercise.package(target)]);
     }
-    let mut child = command.spawn().context("running `cargo test --no-run` to build the specs")?;
+    let mut child = command
+        .spawn()
+        .context("running `cargo test --no-run` to build the specs")?;
 
     // Cargo's progress ("Compiling tokio v1.47") arrives on stderr: count it
     // for the progress line, keep it in case cargo itself fails.
@@ -65,7 +77,10 @@ pub fn build(root: &Path, exercises: &[&Exercise], target: Target, ui: &Ui) -> a
             let trimmed = line.trim_start();
             if trimmed.starts_with("Compiling") {
                 compiled += 1;
-                progress.set(&format!("Building the specs: {compiled} crates compiled ({})", trimmed.trim_start_matches("Compiling ")));
+                progress.set(&format!(
+                    "Building the specs: {compiled} crates compiled ({})",
+                    trimmed.trim_start_matches("Compiling ")
+                ));
             } else if trimmed.starts_with("Blocking") {
                 progress.set("Building the specs: waiting for another cargo (rust-analyzer?) to release the build directory");
             }
@@ -79,7 +94,12 @@ pub fn build(root: &Path, exercises: &[&Exercise], target: Target, ui: &Ui) -> a
 
     let by_manifest: BTreeMap<PathBuf, &'static str> = exercises
         .iter()
-        .map(|exercise| (root.join(exercise.dir(target)).join("Cargo.toml"), exercise.name))
+        .map(|exercise| {
+            (
+                root.join(exercise.dir(target)).join("Cargo.toml"),
+                exercise.name,
+            )
+        })
         .collect();
     let mut binaries: BTreeMap<&'static str, PathBuf> = BTreeMap::new();
     let mut errors: BTreeMap<&'static str, Vec<CompileError>> = BTreeMap::new();
@@ -88,15 +108,24 @@ pub fn build(root: &Path, exercises: &[&Exercise], target: Target, ui: &Ui) -> a
     let stdout = child.stdout.take().expect("piped");
     for line in BufReader::new(stdout).lines() {
         let line = line.context("reading cargo's output")?;
-        let Ok(message) = serde_json::from_str::<Value>(&line) else { continue };
+        let Ok(message) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
         let exercise = message["manifest_path"]
             .as_str()
-            .and_then(|path| by_manifest.get(&canonical(Path::new(path))).or_else(|| by_manifest.get(Path::new(path))))
+            .and_then(|path| {
+                by_manifest
+                    .get(&canonical(Path::new(path)))
+                    .or_else(|| by_manifest.get(Path::new(path)))
+            })
             .copied();
         match message["reason"].as_str() {
             Some("compiler-artifact") => {
-                let is_spec = message["target"]["name"] == "spec" && message["profile"]["test"] == true;
-                if let (true, Some(exercise), Some(executable)) = (is_spec, exercise, message["executable"].as_str()) {
+                let is_spec =
+                    message["target"]["name"] == "spec" && message["profile"]["test"] == true;
+                if let (true, Some(exercise), Some(executable)) =
+                    (is_spec, exercise, message["executable"].as_str())
+                {
                     let src = message["target"]["src_path"].as_str().unwrap_or_default();
                     anyhow::ensure!(
                         Path::new(src).ends_with(Path::new("tests").join("spec.rs")),
@@ -108,7 +137,11 @@ pub fn build(root: &Path, exercises: &[&Exercise], target: Target, ui: &Ui) -> a
             }
             Some("compiler-message") if message["message"]["level"] == "error" => {
                 let error = CompileError {
-                    rendered: message["message"]["rendered"].as_str().unwrap_or_default().trim_end().to_owned(),
+                    rendered: message["message"]["rendered"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .trim_end()
+                        .to_owned(),
                     location: primary_location(&message["message"]),
                 };
                 match exercise {
@@ -138,7 +171,11 @@ pub fn build(root: &Path, exercises: &[&Exercise], target: Target, ui: &Ui) -> a
         let detail = if other_errors.is_empty() {
             tail(&cargo_stderr, 30)
         } else {
-            other_errors.iter().map(|e| e.rendered.as_str()).collect::<Vec<_>>().join("\n\n")
+            other_errors
+                .iter()
+                .map(|e| e.rendered.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n")
         };
         anyhow::bail!(
             "cargo could not build the specs ({status}), and not because of an exercise's own code:\n\n{detail}"
@@ -180,7 +217,11 @@ pub fn list_tests(binary: &Path, cwd: &Path) -> anyhow::Result<Vec<String>> {
         .spawn()
         .with_context(|| format!("listing the tests of {}", binary.display()))?;
     let mut out = String::new();
-    child.stdout.take().expect("piped").read_to_string(&mut out)?;
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_to_string(&mut out)?;
     child.wait()?;
     Ok(out
         .lines()

@@ -93,7 +93,12 @@ fn test_env(root: &Path) -> Vec<(&'static str, String)> {
 }
 
 /// Checks `exercises` and returns one report each, in the same order.
-pub fn check(root: &Path, exercises: &[&'static Exercise], options: &Options, ui: &Ui) -> anyhow::Result<Vec<Report>> {
+pub fn check(
+    root: &Path,
+    exercises: &[&'static Exercise],
+    options: &Options,
+    ui: &Ui,
+) -> anyhow::Result<Vec<Report>> {
     let mut reports: Vec<Report> = exercises
         .iter()
         .map(|exercise| Report {
@@ -151,18 +156,27 @@ pub fn check(root: &Path, exercises: &[&'static Exercise], options: &Options, ui
         for _ in 0..options.jobs.max(1) {
             scope.spawn(|| {
                 loop {
-                    let Some((index, binary, cwd, name)) = queue.lock().expect("no panics under this lock").pop_front() else {
+                    let Some((index, binary, cwd, name)) =
+                        queue.lock().expect("no panics under this lock").pop_front()
+                    else {
                         return;
                     };
                     let done = results.lock().expect("no panics under this lock").len();
-                    ui.progress().set(&format!("Running the specs: {done}/{total} ({name})"));
+                    ui.progress()
+                        .set(&format!("Running the specs: {done}/{total} ({name})"));
                     match runner::run_test(&binary, &name, &cwd, &env, options.timeout) {
                         Ok(run) => {
                             let result = verdict::judge(&name, &run, options.timeout);
-                            results.lock().expect("no panics under this lock").push((index, name, result));
+                            results
+                                .lock()
+                                .expect("no panics under this lock")
+                                .push((index, name, result));
                         }
                         Err(err) => {
-                            failure.lock().expect("no panics under this lock").get_or_insert(err);
+                            failure
+                                .lock()
+                                .expect("no panics under this lock")
+                                .get_or_insert(err);
                         }
                     }
                 }
@@ -181,11 +195,22 @@ pub fn check(root: &Path, exercises: &[&'static Exercise], options: &Options, ui
 
     // 4. One verdict per exercise.
     for report in &mut reports {
-        if matches!(report.verdict, Verdict::SpecEdited | Verdict::DoesNotCompile) {
+        if matches!(
+            report.verdict,
+            Verdict::SpecEdited | Verdict::DoesNotCompile
+        ) {
             continue;
         }
-        let passed = report.tests.iter().filter(|t| t.verdict == TestVerdict::Passed).count();
-        let not_started = report.tests.iter().filter(|t| t.verdict == TestVerdict::NotStarted).count();
+        let passed = report
+            .tests
+            .iter()
+            .filter(|t| t.verdict == TestVerdict::Passed)
+            .count();
+        let not_started = report
+            .tests
+            .iter()
+            .filter(|t| t.verdict == TestVerdict::NotStarted)
+            .count();
         report.verdict = if passed == report.tests.len() {
             Verdict::Passed
         } else if passed == 0 && not_started == report.tests.len() {
@@ -209,7 +234,10 @@ fn location_key(location: &str) -> (String, u64, u64) {
 const MESSAGE_LINES: usize = 12;
 
 fn indent(text: &str, by: &str) -> String {
-    text.lines().map(|line| format!("{by}{line}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|line| format!("{by}{line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn first_lines(text: &str, n: usize, verbose: bool) -> String {
@@ -217,7 +245,11 @@ fn first_lines(text: &str, n: usize, verbose: bool) -> String {
     if verbose || lines.len() <= n {
         return text.to_owned();
     }
-    format!("{}\n[... {} more lines: run with --verbose to see them ...]", lines[..n].join("\n"), lines.len() - n)
+    format!(
+        "{}\n[... {} more lines: run with --verbose to see them ...]",
+        lines[..n].join("\n"),
+        lines.len() - n
+    )
 }
 
 /// The human report.
@@ -231,10 +263,21 @@ pub fn render(reports: &[Report], options: &Options, ui: &Ui) -> String {
         out.push_str(&render_one(report, options, ui));
         out.push('\n');
     }
-    let passed = reports.iter().filter(|r| r.verdict == Verdict::Passed).count();
+    let passed = reports
+        .iter()
+        .filter(|r| r.verdict == Verdict::Passed)
+        .count();
     let plural = if reports.len() == 1 { "" } else { "s" };
-    let summary = format!("{passed} of {} {noun}{plural} pass{}.", reports.len(), if reports.len() == 1 { "es" } else { "" });
-    let style = if passed == reports.len() { Style::Green } else { Style::Bold };
+    let summary = format!(
+        "{passed} of {} {noun}{plural} pass{}.",
+        reports.len(),
+        if reports.len() == 1 { "es" } else { "" }
+    );
+    let style = if passed == reports.len() {
+        Style::Green
+    } else {
+        Style::Bold
+    };
     out.push_str(&ui.paint(&summary, style));
     out.push('\n');
     if options.target == Target::Exercises {
@@ -247,23 +290,46 @@ pub fn render(reports: &[Report], options: &Options, ui: &Ui) -> String {
 fn render_one(report: &Report, options: &Options, ui: &Ui) -> String {
     let exercise = report.exercise;
     let name = exercise.name;
-    let passed = report.tests.iter().filter(|t| t.verdict == TestVerdict::Passed).count();
+    let passed = report
+        .tests
+        .iter()
+        .filter(|t| t.verdict == TestVerdict::Passed)
+        .count();
     let (mark, headline, style) = match report.verdict {
-        Verdict::Passed => ("✓", format!("passed ({} tests)", report.tests.len()), Style::Green),
+        Verdict::Passed => (
+            "✓",
+            format!("passed ({} tests)", report.tests.len()),
+            Style::Green,
+        ),
         Verdict::NotStarted => ("○", "not started".to_owned(), Style::Yellow),
-        Verdict::Failing => ("✗", format!("{passed} of {} tests pass", report.tests.len()), Style::Red),
+        Verdict::Failing => (
+            "✗",
+            format!("{passed} of {} tests pass", report.tests.len()),
+            Style::Red,
+        ),
         Verdict::DoesNotCompile => ("✗", "does not compile".to_owned(), Style::Red),
         Verdict::SpecEdited => ("✗", "spec edited".to_owned(), Style::Red),
     };
-    let mut out = format!("{} {}: {}\n", ui.paint(mark, style), ui.paint(name, Style::Bold), ui.paint(&headline, style));
+    let mut out = format!(
+        "{} {}: {}\n",
+        ui.paint(mark, style),
+        ui.paint(name, Style::Bold),
+        ui.paint(&headline, style)
+    );
     let crate_dir = exercise.dir(options.target);
     match report.verdict {
         Verdict::Passed => return out,
         Verdict::NotStarted => {
-            let first_todo = report.tests.iter().filter_map(|t| t.todo_at.as_deref()).min_by_key(|at| location_key(at));
+            let first_todo = report
+                .tests
+                .iter()
+                .filter_map(|t| t.todo_at.as_deref())
+                .min_by_key(|at| location_key(at));
             out.push_str(&format!(
                 "    Every test stops at a todo!(){}.\n",
-                first_todo.map(|at| format!(" (the first at {at})")).unwrap_or_default()
+                first_todo
+                    .map(|at| format!(" (the first at {at})"))
+                    .unwrap_or_default()
             ));
             out.push_str(&format!(
                 "    The task and its contract are at the top of {}.\n",
@@ -280,7 +346,11 @@ fn render_one(report: &Report, options: &Options, ui: &Ui) -> String {
             } else if let Some(first) = errors.first() {
                 out.push_str(&indent(&first_lines(&first.rendered, 20, false), "    "));
                 out.push('\n');
-                let more = if errors.len() > 1 { format!("{} errors; ", errors.len()) } else { String::new() };
+                let more = if errors.len() > 1 {
+                    format!("{} errors; ", errors.len())
+                } else {
+                    String::new()
+                };
                 out.push_str(&ui.paint(
                     &format!("    ({more}the first is shown; `cargo xtask check {name} --verbose` shows the compiler's full output)\n"),
                     Style::Dim,
@@ -290,13 +360,24 @@ fn render_one(report: &Report, options: &Options, ui: &Ui) -> String {
         Verdict::SpecEdited => {
             out.push_str("    These files differ from the ones that shipped, so no verdict can be trusted:\n");
             for edited in &report.edited {
-                out.push_str(&format!("      {} ({})\n", edited.path, if edited.missing { "missing" } else { "changed" }));
+                out.push_str(&format!(
+                    "      {} ({})\n",
+                    edited.path,
+                    if edited.missing { "missing" } else { "changed" }
+                ));
             }
             let paths: Vec<&str> = report.edited.iter().map(|e| e.path.as_str()).collect();
-            out.push_str(&format!("    Restore them with: git checkout -- {}\n", paths.join(" ")));
+            out.push_str(&format!(
+                "    Restore them with: git checkout -- {}\n",
+                paths.join(" ")
+            ));
         }
         Verdict::Failing => {
-            for test in report.tests.iter().filter(|t| t.verdict != TestVerdict::Passed) {
+            for test in report
+                .tests
+                .iter()
+                .filter(|t| t.verdict != TestVerdict::Passed)
+            {
                 out.push_str(&render_test(test, options, ui));
             }
         }
@@ -318,14 +399,22 @@ fn render_test(test: &TestResult, options: &Options, ui: &Ui) -> String {
         TestVerdict::NotStarted | TestVerdict::Leaked => Style::Yellow,
         _ => Style::Red,
     };
-    let mut out = format!("    {} {}: {}\n", ui.paint("✗", style), test.name, ui.paint(test.verdict.label(), style));
+    let mut out = format!(
+        "    {} {}: {}\n",
+        ui.paint("✗", style),
+        test.name,
+        ui.paint(test.verdict.label(), style)
+    );
     if test.verdict == TestVerdict::NotStarted {
         if let Some(at) = &test.todo_at {
             out.push_str(&format!("        stops at the todo!() at {at}\n"));
         }
         return out;
     }
-    out.push_str(&indent(&first_lines(&test.message, MESSAGE_LINES, options.verbose), "        "));
+    out.push_str(&indent(
+        &first_lines(&test.message, MESSAGE_LINES, options.verbose),
+        "        ",
+    ));
     out.push('\n');
     if test.verdict == TestVerdict::TimedOut && !test.message.contains("deadlock") {
         out.push_str(&indent(verdict::HANG_ADVICE, "        "));
@@ -338,8 +427,14 @@ fn render_test(test: &TestResult, options: &Options, ui: &Ui) -> String {
     if let Some(location) = &test.location {
         out.push_str(&ui.paint(&format!("        at {location}\n"), Style::Dim));
     }
-    if let Some(at) = test.todo_at.as_ref().filter(|_| test.verdict != TestVerdict::NotStarted) {
-        out.push_str(&format!("        (a todo!() was reached at {at}: that part is not written yet)\n"));
+    if let Some(at) = test
+        .todo_at
+        .as_ref()
+        .filter(|_| test.verdict != TestVerdict::NotStarted)
+    {
+        out.push_str(&format!(
+            "        (a todo!() was reached at {at}: that part is not written yet)\n"
+        ));
     }
     if options.verbose && !test.output.trim().is_empty() {
         out.push_str("        --- the test's output ---\n");
@@ -367,11 +462,23 @@ fn next_step(reports: &[Report]) -> String {
         ),
         Verdict::DoesNotCompile => format!(
             "Next: make `{name}` compile{}, then run `cargo xtask check {name}`.",
-            report.compile_errors.first().and_then(|e| e.location.as_deref()).map(|at| format!(" (start at {at})")).unwrap_or_default()
+            report
+                .compile_errors
+                .first()
+                .and_then(|e| e.location.as_deref())
+                .map(|at| format!(" (start at {at})"))
+                .unwrap_or_default()
         ),
-        Verdict::SpecEdited => format!("Next: restore the spec of `{name}` (the command is above), then run `cargo xtask check {name}`."),
+        Verdict::SpecEdited => format!(
+            "Next: restore the spec of `{name}` (the command is above), then run `cargo xtask check {name}`."
+        ),
         Verdict::Failing => {
-            let first = report.tests.iter().find(|t| t.verdict != TestVerdict::Passed).map(|t| t.name.as_str()).unwrap_or("");
+            let first = report
+                .tests
+                .iter()
+                .find(|t| t.verdict != TestVerdict::Passed)
+                .map(|t| t.name.as_str())
+                .unwrap_or("");
             format!(
                 "Next: in `{name}`, make `{first}` pass; `cargo xtask watch {name}` re-checks on every save, \
                  and `cargo xtask hint {name}` helps when you are stuck."

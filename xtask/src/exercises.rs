@@ -91,8 +91,12 @@ pub fn select(names_given: &[String]) -> anyhow::Result<Vec<&'static Exercise>> 
     }
     let mut selected = Vec::new();
     for name in names_given {
-        let exercise = Exercise::find(name)
-            .ok_or_else(|| anyhow::anyhow!("there is no exercise called `{name}`; the exercises are: {}", names()))?;
+        let exercise = Exercise::find(name).ok_or_else(|| {
+            anyhow::anyhow!(
+                "there is no exercise called `{name}`; the exercises are: {}",
+                names()
+            )
+        })?;
         if !selected.iter().any(|e: &&Exercise| e.name == exercise.name) {
             selected.push(exercise);
         }

@@ -30,15 +30,25 @@ pub fn hints(root: &Path, exercise: &Exercise) -> anyhow::Result<Vec<String>> {
             }
         }
     }
-    anyhow::ensure!(!hints.is_empty(), "{} has no `## Hint` sections", path.display());
-    Ok(hints.into_iter().map(|hint| hint.trim().to_owned()).collect())
+    anyhow::ensure!(
+        !hints.is_empty(),
+        "{} has no `## Hint` sections",
+        path.display()
+    );
+    Ok(hints
+        .into_iter()
+        .map(|hint| hint.trim().to_owned())
+        .collect())
 }
 
 /// Shows hint `level` (1-based), or the next one not shown yet.
 pub fn show(root: &Path, exercise: &Exercise, level: Option<usize>) -> anyhow::Result<String> {
     let hints = hints(root, exercise)?;
     let seen_file = state::dir(root).join(format!("hint-{}", exercise.name));
-    let seen: usize = fs::read_to_string(&seen_file).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+    let seen: usize = fs::read_to_string(&seen_file)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
     let level = match level {
         Some(level) => {
             anyhow::ensure!(
@@ -52,11 +62,21 @@ pub fn show(root: &Path, exercise: &Exercise, level: Option<usize>) -> anyhow::R
         None => (seen + 1).min(hints.len()),
     };
     fs::create_dir_all(state::dir(root))?;
-    fs::write(&seen_file, seen.max(level).to_string()).context("remembering which hint was shown")?;
+    fs::write(&seen_file, seen.max(level).to_string())
+        .context("remembering which hint was shown")?;
     let kind = KINDS.get(level - 1).copied().unwrap_or("a hint");
-    let mut out = format!("Hint {level} of {} for `{}` ({kind}):\n\n{}\n", hints.len(), exercise.name, hints[level - 1]);
+    let mut out = format!(
+        "Hint {level} of {} for `{}` ({kind}):\n\n{}\n",
+        hints.len(),
+        exercise.name,
+        hints[level - 1]
+    );
     if level < hints.len() {
-        out.push_str(&format!("\nStill stuck? `cargo xtask hint {}` shows hint {}.\n", exercise.name, level + 1));
+        out.push_str(&format!(
+            "\nStill stuck? `cargo xtask hint {}` shows hint {}.\n",
+            exercise.name,
+            level + 1
+        ));
     } else {
         out.push_str(&format!(
             "\nThat was the last hint. The book's page on the exercise explains the ideas; \

@@ -134,21 +134,38 @@ fn workspace_root() -> anyhow::Result<PathBuf> {
 }
 
 fn seconds(value: f64) -> anyhow::Result<Duration> {
-    anyhow::ensure!(value.is_finite() && value > 0.0, "--timeout must be a positive number of seconds, not {value}");
+    anyhow::ensure!(
+        value.is_finite() && value > 0.0,
+        "--timeout must be a positive number of seconds, not {value}"
+    );
     Ok(Duration::from_secs_f64(value))
 }
 
 fn default_jobs() -> usize {
-    std::thread::available_parallelism().map_or(2, usize::from).max(2)
+    std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .max(2)
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let root = workspace_root()?;
     match cli.command {
-        Command::Check { exercises, solutions, timeout, jobs, verbose, json, plain } => {
+        Command::Check {
+            exercises,
+            solutions,
+            timeout,
+            jobs,
+            verbose,
+            json,
+            plain,
+        } => {
             let selected = exercises::select(&exercises)?;
             let options = check::Options {
-                target: if solutions { Target::Solutions } else { Target::Exercises },
+                target: if solutions {
+                    Target::Solutions
+                } else {
+                    Target::Exercises
+                },
                 timeout: seconds(timeout)?,
                 jobs: jobs.unwrap_or_else(default_jobs),
                 verbose,
@@ -161,19 +178,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&check::to_json(&reports, &options))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&check::to_json(&reports, &options))?
+                );
             } else {
                 print!("{}", check::render(&reports, &options, &ui));
             }
             let all_pass = reports.iter().all(|r| r.verdict == check::Verdict::Passed);
-            Ok(if all_pass { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if all_pass {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Hint { exercise, level } => {
             let exercise = find(&exercise)?;
             print!("{}", hints::show(&root, exercise, level)?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Watch { exercise, poll, timeout } => {
+        Command::Watch {
+            exercise,
+            poll,
+            timeout,
+        } => {
             let selected = match exercise {
                 Some(name) => vec![find(&name)?],
                 None => EXERCISES.iter().collect(),
@@ -192,7 +220,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 |exercise| match check::check(&root, &[exercise], &options, &ui) {
                     Ok(reports) => {
                         for report in &reports {
-                            let _ = state::record_status(&root, report.exercise, report.verdict.id());
+                            let _ =
+                                state::record_status(&root, report.exercise, report.verdict.id());
                         }
                         print!("{}", check::render(&reports, &options, &ui));
                     }
@@ -238,12 +267,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Book { open } => {
             let mut command = build::cargo();
-            command.current_dir(&root).args(["run", "--quiet", "--package", "book-builder", "--", "build"]);
+            command.current_dir(&root).args([
+                "run",
+                "--quiet",
+                "--package",
+                "book-builder",
+                "--",
+                "build",
+            ]);
             if open {
                 command.arg("--open");
             }
-            let status = command.status().context("running the book builder (`cargo run -p book-builder`)")?;
-            Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            let status = command
+                .status()
+                .context("running the book builder (`cargo run -p book-builder`)")?;
+            Ok(if status.success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Manifest => {
             manifest::write(&root)?;
@@ -254,7 +296,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn find(name: &str) -> anyhow::Result<&'static Exercise> {
-    Exercise::find(name).ok_or_else(|| anyhow::anyhow!("there is no exercise called `{name}`; the exercises are: {}", exercises::names()))
+    Exercise::find(name).ok_or_else(|| {
+        anyhow::anyhow!(
+            "there is no exercise called `{name}`; the exercises are: {}",
+            exercises::names()
+        )
+    })
 }
 
 fn confirm(question: &str) -> anyhow::Result<bool> {

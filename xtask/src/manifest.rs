@@ -23,8 +23,14 @@ pub const MANIFEST: &str = "specs/SHA256SUMS";
 pub fn protected_files(root: &Path, exercise: &Exercise) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = vec![
         exercise.spec_dir().join("spec.rs"),
-        exercise.dir(Target::Exercises).join("tests").join("spec.rs"),
-        exercise.dir(Target::Solutions).join("tests").join("spec.rs"),
+        exercise
+            .dir(Target::Exercises)
+            .join("tests")
+            .join("spec.rs"),
+        exercise
+            .dir(Target::Solutions)
+            .join("tests")
+            .join("spec.rs"),
     ];
     let snapshots = exercise.spec_dir().join("snapshots");
     let listing = fs::read_dir(root.join(&snapshots))
@@ -51,7 +57,11 @@ pub fn compute(root: &Path) -> anyhow::Result<String> {
     let mut lines = Vec::new();
     for exercise in EXERCISES {
         for file in protected_files(root, exercise)? {
-            lines.push(format!("{}  {}", sha256(&root.join(&file))?, slash_path(&file)));
+            lines.push(format!(
+                "{}  {}",
+                sha256(&root.join(&file))?,
+                slash_path(&file)
+            ));
         }
     }
     lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
@@ -97,7 +107,10 @@ pub fn edited(root: &Path, exercise: &Exercise) -> anyhow::Result<Vec<Edited>> {
         format!("solutions/{}/", exercise.name),
     ];
     for (path, hash) in &recorded {
-        if !prefixes.iter().any(|prefix| path.starts_with(prefix.as_str())) {
+        if !prefixes
+            .iter()
+            .any(|prefix| path.starts_with(prefix.as_str()))
+        {
             continue;
         }
         let file = root.join(path);

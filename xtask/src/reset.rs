@@ -22,7 +22,8 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::copy(&file, &target).with_context(|| format!("copying {} to {}", file.display(), target.display()))?;
+        fs::copy(&file, &target)
+            .with_context(|| format!("copying {} to {}", file.display(), target.display()))?;
     }
     Ok(())
 }
@@ -51,7 +52,8 @@ pub fn reset(root: &Path, exercise: &Exercise) -> anyhow::Result<PathBuf> {
     }
     fs::create_dir_all(&backup).with_context(|| format!("creating {}", backup.display()))?;
     if crate_dir.join("Cargo.toml").exists() {
-        fs::copy(crate_dir.join("Cargo.toml"), backup.join("Cargo.toml")).context("backing up Cargo.toml")?;
+        fs::copy(crate_dir.join("Cargo.toml"), backup.join("Cargo.toml"))
+            .context("backing up Cargo.toml")?;
     }
     copy_tree(&crate_dir.join("src"), &backup.join("src")).context("backing up src/")?;
 
@@ -60,6 +62,7 @@ pub fn reset(root: &Path, exercise: &Exercise) -> anyhow::Result<PathBuf> {
         fs::remove_dir_all(crate_dir.join("src")).context("removing the old src/")?;
     }
     copy_tree(&starter.join("src"), &crate_dir.join("src"))?;
-    fs::copy(starter.join("Cargo.toml"), crate_dir.join("Cargo.toml")).context("restoring Cargo.toml")?;
+    fs::copy(starter.join("Cargo.toml"), crate_dir.join("Cargo.toml"))
+        .context("restoring Cargo.toml")?;
     Ok(backup)
 }

@@ -50,7 +50,10 @@ impl Captured {
     pub fn text(&self) -> String {
         let mut text = String::from_utf8_lossy(&self.head).into_owned();
         if self.skipped() > 0 {
-            text.push_str(&format!("\n[... {} bytes of output skipped ...]\n", self.skipped()));
+            text.push_str(&format!(
+                "\n[... {} bytes of output skipped ...]\n",
+                self.skipped()
+            ));
         }
         let tail: Vec<u8> = self.tail.iter().copied().collect();
         text.push_str(&String::from_utf8_lossy(&tail));
@@ -82,7 +85,13 @@ pub struct Run {
 
 /// Runs the test `name` of the test binary `binary`, alone, in its own
 /// process group, killed after `limit`.
-pub fn run_test(binary: &Path, name: &str, cwd: &Path, env: &[(&str, String)], limit: Duration) -> anyhow::Result<Run> {
+pub fn run_test(
+    binary: &Path,
+    name: &str,
+    cwd: &Path,
+    env: &[(&str, String)],
+    limit: Duration,
+) -> anyhow::Result<Run> {
     let mut command = Command::new(binary);
     command
         .args([name, "--exact", "--nocapture", "--test-threads=1"])
@@ -103,7 +112,9 @@ pub fn run_test(binary: &Path, name: &str, cwd: &Path, env: &[(&str, String)], l
         command.process_group(0);
     }
     let started = Instant::now();
-    let mut child = command.spawn().with_context(|| format!("starting {}", binary.display()))?;
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("starting {}", binary.display()))?;
     let stdout = drain(child.stdout.take().expect("piped"));
     let stderr = drain(child.stderr.take().expect("piped"));
 
@@ -120,7 +131,10 @@ pub fn run_test(binary: &Path, name: &str, cwd: &Path, env: &[(&str, String)], l
     let duration = started.elapsed();
     // Normally the pipes close when the process is gone. A grandchild that
     // left the group could keep them open: then we stop waiting for them.
-    let collect = |rx: mpsc::Receiver<Captured>| rx.recv_timeout(Duration::from_millis(500)).unwrap_or_default();
+    let collect = |rx: mpsc::Receiver<Captured>| {
+        rx.recv_timeout(Duration::from_millis(500))
+            .unwrap_or_default()
+    };
     Ok(Run {
         ending,
         stdout: collect(stdout),

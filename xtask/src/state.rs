@@ -30,7 +30,12 @@ pub fn fingerprint(root: &Path, exercise: &Exercise) -> anyhow::Result<String> {
     files.sort();
     let mut hasher = Sha256::new();
     for file in files {
-        hasher.update(file.strip_prefix(&crate_dir).unwrap_or(&file).to_string_lossy().as_bytes());
+        hasher.update(
+            file.strip_prefix(&crate_dir)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .as_bytes(),
+        );
         hasher.update([0]);
         hasher.update(fs::read(&file).with_context(|| format!("reading {}", file.display()))?);
         hasher.update([0]);
@@ -59,7 +64,10 @@ pub fn last_status(root: &Path, exercise: &Exercise) -> Option<(String, String)>
     let text = fs::read_to_string(status_file(root)).ok()?;
     let all: Value = serde_json::from_str(&text).ok()?;
     let entry = &all[exercise.name];
-    Some((entry["verdict"].as_str()?.to_owned(), entry["fingerprint"].as_str()?.to_owned()))
+    Some((
+        entry["verdict"].as_str()?.to_owned(),
+        entry["fingerprint"].as_str()?.to_owned(),
+    ))
 }
 
 /// Records the verdict of an exercise.
@@ -70,7 +78,11 @@ pub fn record_status(root: &Path, exercise: &Exercise, verdict: &str) -> anyhow:
         .unwrap_or_else(|| json!({}));
     all[exercise.name] = json!({ "verdict": verdict, "fingerprint": fingerprint(root, exercise)? });
     fs::create_dir_all(dir(root))?;
-    fs::write(status_file(root), serde_json::to_string_pretty(&all)? + "\n").context("writing .xtask/status.json")
+    fs::write(
+        status_file(root),
+        serde_json::to_string_pretty(&all)? + "\n",
+    )
+    .context("writing .xtask/status.json")
 }
 
 /// `YYYY-MM-DD-HHMMSS` in UTC, for backup folder names.
@@ -89,7 +101,12 @@ pub fn timestamp() -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}-{:02}{:02}{:02}", rest / 3600, rest % 3600 / 60, rest % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}-{:02}{:02}{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
 }
 
 #[cfg(test)]

@@ -54,7 +54,9 @@ impl Ui {
 
     /// The progress line (a no-op when stderr is not a terminal).
     pub fn progress(&self) -> Progress {
-        Progress { enabled: self.progress }
+        Progress {
+            enabled: self.progress,
+        }
     }
 }
 

@@ -91,7 +91,9 @@ fn panics(stderr: &str) -> Vec<Panic> {
             current = Some(panic);
             continue;
         }
-        let Some(panic) = current.as_mut() else { continue };
+        let Some(panic) = current.as_mut() else {
+            continue;
+        };
         let ends = line.starts_with("note: run with `RUST_BACKTRACE")
             || line.starts_with("stack backtrace:")
             || line.starts_with("test ")
@@ -147,7 +149,9 @@ pub fn tidy_path(path: &str) -> String {
 
 /// Insta's report of a snapshot that does not match, if there is one.
 fn snapshot_diff(output: &str) -> Option<String> {
-    let start = output.find("Snapshot Summary").or_else(|| output.find("Snapshot file:"))?;
+    let start = output
+        .find("Snapshot Summary")
+        .or_else(|| output.find("Snapshot file:"))?;
     let rest = &output[start..];
     let end = rest
         .find("\nthread '")
@@ -167,7 +171,10 @@ pub fn judge(full_name: &str, run: &Run, limit: Duration) -> TestResult {
     let stderr = run.stderr.text();
     let stdout = run.stdout.text();
     let output = format!("{stdout}{stderr}");
-    let name = full_name.strip_prefix("spec::").unwrap_or(full_name).to_owned();
+    let name = full_name
+        .strip_prefix("spec::")
+        .unwrap_or(full_name)
+        .to_owned();
     let found = panics(&stderr);
     let todo_at = found
         .iter()
@@ -186,7 +193,9 @@ pub fn judge(full_name: &str, run: &Run, limit: Duration) -> TestResult {
     let status = match &run.ending {
         Ending::TimedOut => {
             result.verdict = TestVerdict::TimedOut;
-            result.message = format!("The test was still running after {limit:?} and was stopped. {HANG_ADVICE}");
+            result.message = format!(
+                "The test was still running after {limit:?} and was stopped. {HANG_ADVICE}"
+            );
             return result;
         }
         Ending::Exited(status) => *status,
@@ -198,7 +207,11 @@ pub fn judge(full_name: &str, run: &Run, limit: Duration) -> TestResult {
     // The panic that failed the test is the last one on the test's own thread
     // (helpers re-raise a worker's panic on it without printing it again, so
     // the worker, which carries the test's name too, printed it).
-    let primary = found.iter().rev().find(|panic| panic.thread == full_name).or(found.last());
+    let primary = found
+        .iter()
+        .rev()
+        .find(|panic| panic.thread == full_name)
+        .or(found.last());
     let Some(primary) = primary else {
         result.verdict = TestVerdict::Crashed;
         result.message = crash_message(&status, &stderr);
@@ -231,7 +244,9 @@ fn crash_message(status: &std::process::ExitStatus, stderr: &str) -> String {
         {
             use std::os::unix::process::ExitStatusExt;
             match status.signal() {
-                Some(6) => "an abort (a panic while panicking, or `std::process::abort`)".to_owned(),
+                Some(6) => {
+                    "an abort (a panic while panicking, or `std::process::abort`)".to_owned()
+                }
                 Some(9) => "SIGKILL (out of memory?)".to_owned(),
                 Some(11) => "a segmentation fault".to_owned(),
                 Some(signal) => format!("signal {signal}"),
@@ -245,7 +260,12 @@ fn crash_message(status: &std::process::ExitStatus, stderr: &str) -> String {
     };
     let last_lines: Vec<&str> = stderr.lines().rev().take(5).collect();
     let last_lines: Vec<&str> = last_lines.into_iter().rev().collect();
-    format!("The test process died of {cause}.\n{}", last_lines.join("\n")).trim_end().to_owned()
+    format!(
+        "The test process died of {cause}.\n{}",
+        last_lines.join("\n")
+    )
+    .trim_end()
+    .to_owned()
 }
 
 #[cfg(test)]
@@ -268,7 +288,10 @@ note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
         assert_eq!(found[0].thread, "generate");
         assert_eq!(found[0].message, "attempt to add with overflow");
         assert_eq!(found[1].location, "specs/prime-pipeline/spec.rs:12:5");
-        assert_eq!(found[1].message, "assertion `left == right` failed\n  left: 1\n right: 2");
+        assert_eq!(
+            found[1].message,
+            "assertion `left == right` failed\n  left: 1\n right: 2"
+        );
     }
 
     #[test]

@@ -56,10 +56,15 @@ pub fn watch(
         }
     };
     let mut watcher: Box<dyn Watcher> = if poll {
-        let config = notify::Config::default().with_poll_interval(Duration::from_millis(500)).with_compare_contents(true);
+        let config = notify::Config::default()
+            .with_poll_interval(Duration::from_millis(500))
+            .with_compare_contents(true);
         Box::new(notify::PollWatcher::new(handler, config).context("starting the polling watcher")?)
     } else {
-        Box::new(notify::recommended_watcher(handler).context("watching for file changes (try --poll)")?)
+        Box::new(
+            notify::recommended_watcher(handler)
+                .context("watching for file changes (try --poll)")?,
+        )
     };
     for (dir, _) in &dirs {
         for sub in ["src", "Cargo.toml"] {

@@ -1,0 +1,93 @@
+//! What the checker's tests share: temporary workspaces that reuse the real
+//! target directory (so nothing but the exercise under test is rebuilt), and
+//! the fixtures.
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this module"
+)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The real workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_owned()
+}
+
+/// The real target directory, shared by every temporary workspace.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+}
+
+/// A fixture: a complete `lib.rs` for an exercise, right or wrong.
+pub fn fixture(exercise: &str, name: &str) -> String {
+    let path = root()
+        .join("xtask/tests/fixtures")
+        .join(exercise)
+        .join(format!("{name}.rs"));
+    fs::read_to_string(&path).unwrap_or_else(|err| panic!("reading {}: {err}", path.display()))
+}
+
+/// The names of every fixture of `exercise`.
+pub fn fixtures(exercise: &str) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root().join("xtask/tests/fixtures").join(exercise))
+        .expect("the fixtures folder")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The root `Cargo.toml` for a temporary workspace with `members`: the real
+/// one, with the workshop's own crates pointed at their real folders (so
+/// they and everything below them are shared with the real build).
+pub fn workspace_manifest(members: &str) -> String {
+    let real = fs::read_to_string(root().join("Cargo.toml")).expect("the root Cargo.toml");
+    let mut out = String::new();
+    for line in real.lines() {
+        if line.starts_with("members = ") {
+            out.push_str(&format!("members = [{members}]\n"));
+        } else if line.starts_with("default-members = ") {
+            continue;
+        } else if line.contains("{ path = \"crates/") {
+            out.push_str(&line.replace(
+                "{ path = \"crates/",
+                &format!("{{ path = \"{}/crates/", root().display()),
+            ));
+            out.push('\n');
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// Shared set-up of a temporary workspace: manifest, lock file, cargo
+/// config, and the specs.
+pub fn prepare(dir: &Path, members: &str) {
+    fs::write(dir.join("Cargo.toml"), workspace_manifest(members)).unwrap();
+    fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    copy_dir(&root().join(".cargo"), &dir.join(".cargo"));
+    copy_dir(&root().join("specs"), &dir.join("specs"));
+}
