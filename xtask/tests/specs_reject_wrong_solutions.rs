@@ -351,15 +351,15 @@ fn judge_fixtures(exercise: &str) -> BTreeMap<String, Outcome> {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
-        if message["reason"] == "compiler-artifact" && message["target"]["name"] == "spec" {
-            if let Some(exe) = message["executable"].as_str() {
-                let package = message["package_id"].as_str().unwrap_or_default();
-                if let Some((name, _)) = packages
-                    .iter()
-                    .find(|(_, p)| package.contains(&format!("/{p}#")))
-                {
-                    binaries.insert(name.clone(), PathBuf::from(exe));
-                }
+        let is_spec =
+            message["reason"] == "compiler-artifact" && message["target"]["name"] == "spec";
+        if let (true, Some(exe)) = (is_spec, message["executable"].as_str()) {
+            let package = message["package_id"].as_str().unwrap_or_default();
+            if let Some((name, _)) = packages
+                .iter()
+                .find(|(_, p)| package.contains(&format!("/{p}#")))
+            {
+                binaries.insert(name.clone(), PathBuf::from(exe));
             }
         }
     }
