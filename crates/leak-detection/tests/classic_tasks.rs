@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 const GRACE: Duration = Duration::from_millis(300);
 
+// ANCHOR: leaky_loop
 #[tokio::test(start_paused = true)]
 async fn a_loop_that_cannot_hear_stop_leaks_its_task() {
     let beats = Arc::new(AtomicU64::new(0));
@@ -37,7 +38,9 @@ async fn a_loop_that_cannot_hear_stop_leaks_its_task() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(beats.load(Ordering::Relaxed) > seen);
 }
+// ANCHOR_END: leaky_loop
 
+// ANCHOR: cancellable_loop
 #[tokio::test(start_paused = true)]
 async fn a_cancellable_loop_stops_when_cancelled() {
     let beats = Arc::new(AtomicU64::new(0));
@@ -54,3 +57,4 @@ async fn a_cancellable_loop_stops_when_cancelled() {
     // Ticks at 0s, 1s and 2s, then nothing more.
     assert_eq!(beats.load(Ordering::Relaxed), 3);
 }
+// ANCHOR_END: cancellable_loop
