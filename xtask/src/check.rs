@@ -112,7 +112,7 @@ pub fn check(
 
     // 1. Honesty first: an edited spec or snapshot means no verdict.
     for report in &mut reports {
-        report.edited = manifest::edited(root, report.exercise)?;
+        report.edited = manifest::edited(root, report.exercise, options.target)?;
         if !report.edited.is_empty() {
             report.verdict = Verdict::SpecEdited;
         }
@@ -232,6 +232,23 @@ fn location_key(location: &str) -> (String, u64, u64) {
 
 /// How many lines of a message the report shows (all with `--verbose`).
 const MESSAGE_LINES: usize = 12;
+
+/// Breaks a long paragraph into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join("\n")
+}
 
 fn indent(text: &str, by: &str) -> String {
     text.lines()
@@ -380,6 +397,14 @@ fn render_one(report: &Report, options: &Options, ui: &Ui) -> String {
             {
                 out.push_str(&render_test(test, options, ui));
             }
+            if report
+                .tests
+                .iter()
+                .any(|t| t.verdict == TestVerdict::TimedOut)
+            {
+                out.push_str(&indent(&wrap(verdict::HANG_ADVICE, 92), "    "));
+                out.push('\n');
+            }
         }
     }
     if options.target == Target::Exercises {
@@ -411,15 +436,16 @@ fn render_test(test: &TestResult, options: &Options, ui: &Ui) -> String {
         }
         return out;
     }
+    // The advice after a deadline message is given once per exercise.
+    let message = match test.message.find(" This looks like a deadlock") {
+        Some(at) if test.verdict == TestVerdict::TimedOut => &test.message[..at],
+        _ => &test.message,
+    };
     out.push_str(&indent(
-        &first_lines(&test.message, MESSAGE_LINES, options.verbose),
+        &first_lines(message, MESSAGE_LINES, options.verbose),
         "        ",
     ));
     out.push('\n');
-    if test.verdict == TestVerdict::TimedOut && !test.message.contains("deadlock") {
-        out.push_str(&indent(verdict::HANG_ADVICE, "        "));
-        out.push('\n');
-    }
     if let Some(diff) = &test.snapshot_diff {
         out.push_str(&indent(diff, "        | "));
         out.push('\n');

@@ -99,7 +99,11 @@ enum Command {
     },
     /// For the workshop's authors: rewrite specs/SHA256SUMS after changing a spec or a snapshot.
     #[command(hide = true)]
-    Manifest,
+    Manifest {
+        /// Only check that the manifest is up to date.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -287,9 +291,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
-        Command::Manifest => {
-            manifest::write(&root)?;
-            println!("wrote {}", manifest::MANIFEST);
+        Command::Manifest { check } => {
+            if check {
+                let current =
+                    std::fs::read_to_string(root.join(manifest::MANIFEST)).unwrap_or_default();
+                anyhow::ensure!(
+                    current == manifest::compute(&root)?,
+                    "{} is out of date: a spec, a snapshot or a starter changed. \
+                     Run `cargo xtask manifest` and commit the result.",
+                    manifest::MANIFEST
+                );
+                println!("{} is up to date", manifest::MANIFEST);
+            } else {
+                manifest::write(&root)?;
+                println!("wrote {}", manifest::MANIFEST);
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

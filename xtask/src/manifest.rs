@@ -1,5 +1,6 @@
 //! The manifest of files a learner must not change: each spec, its
-//! snapshots, and the small `tests/spec.rs` files that run it.
+//! snapshots, the small `tests/spec.rs` files that run it, and the starter
+//! code that `cargo xtask reset` restores.
 //!
 //! `specs/SHA256SUMS` lists a SHA-256 for each, in the format of the
 //! `sha256sum` tool (`sha256sum -c specs/SHA256SUMS` checks it from the
@@ -44,6 +45,19 @@ pub fn protected_files(root: &Path, exercise: &Exercise) -> anyhow::Result<Vec<P
     }
     snaps.sort();
     files.extend(snaps);
+    let starter = exercise.spec_dir().join("starter");
+    let mut starter_files = Vec::new();
+    crate::state::collect_files(&root.join(&starter), &mut starter_files)?;
+    let mut starter_files: Vec<PathBuf> = starter_files
+        .into_iter()
+        .map(|file| {
+            file.strip_prefix(root)
+                .map(Path::to_path_buf)
+                .unwrap_or(file)
+        })
+        .collect();
+    starter_files.sort();
+    files.extend(starter_files);
     Ok(files)
 }
 
@@ -97,14 +111,14 @@ pub struct Edited {
     pub missing: bool,
 }
 
-/// The protected files of `exercise` that differ from the manifest.
-pub fn edited(root: &Path, exercise: &Exercise) -> anyhow::Result<Vec<Edited>> {
+/// The protected files of `exercise` that differ from the manifest: its
+/// spec folder, and the spec runner of the crate being checked.
+pub fn edited(root: &Path, exercise: &Exercise, target: Target) -> anyhow::Result<Vec<Edited>> {
     let recorded = recorded(root)?;
     let mut edited = Vec::new();
     let prefixes = [
         format!("specs/{}/", exercise.name),
-        format!("exercises/{}/", exercise.name),
-        format!("solutions/{}/", exercise.name),
+        format!("{}/", slash_path(&exercise.dir(target))),
     ];
     for (path, hash) in &recorded {
         if !prefixes

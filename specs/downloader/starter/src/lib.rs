@@ -43,7 +43,11 @@
 
 // TODO: remove this line when you are done: it keeps the compiler quiet about
 // the parameters the starter code does not use yet.
-#![allow(unused_variables, clippy::todo, reason = "starter code: the bodies are yours to write")]
+#![allow(
+    unused_variables,
+    clippy::todo,
+    reason = "starter code: the bodies are yours to write"
+)]
 
 /// One downloaded page.
 #[derive(Debug, Clone, PartialEq, Eq)]

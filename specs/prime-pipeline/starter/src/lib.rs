@@ -36,7 +36,12 @@
 
 // TODO: remove this line when you are done: it keeps the compiler quiet about
 // the parameters and imports the starter code does not use yet.
-#![allow(unused_variables, unused_imports, clippy::todo, reason = "starter code: the bodies are yours to write")]
+#![allow(
+    unused_variables,
+    unused_imports,
+    clippy::todo,
+    reason = "starter code: the bodies are yours to write"
+)]
 
 use std::ops::RangeInclusive;
 use std::sync::{Arc, Mutex, PoisonError};

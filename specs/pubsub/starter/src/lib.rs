@@ -40,7 +40,12 @@
 
 // TODO: remove this line when you are done: it keeps the compiler quiet about
 // the parameters the starter code does not use yet.
-#![allow(unused_variables, dead_code, clippy::todo, reason = "starter code: the bodies are yours to write")]
+#![allow(
+    unused_variables,
+    dead_code,
+    clippy::todo,
+    reason = "starter code: the bodies are yours to write"
+)]
 
 use std::marker::PhantomData;
 

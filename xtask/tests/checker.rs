@@ -1,0 +1,459 @@
+//! The checker, run as a learner runs it (`cargo xtask ...`), in every
+//! situation a learner's code can put it in.
+//!
+//! Each test works in a temporary copy of the workspace that shares the real
+//! target folder, so only the exercises are rebuilt. The checker's output is
+//! plain when piped, which is what makes these snapshots stable; the filters
+//! below hide what legitimately varies (thread ids, ports, temporary paths).
+//! The tests run one at a time: several checkers at once on a small machine
+//! would make timing-sensitive specs (the downloader's concurrency) slower
+//! than they should be.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A temporary copy of the workspace: the exercises, specs and starters, with
+/// the workshop's own crates shared with the real one.
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new() -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        common::prepare(dir.path(), "\"exercises/*\"");
+        common::copy_dir(
+            &common::root().join("exercises"),
+            &dir.path().join("exercises"),
+        );
+        Workspace { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn lib_rs(&self, exercise: &str) -> PathBuf {
+        self.path()
+            .join("exercises")
+            .join(exercise)
+            .join("src/lib.rs")
+    }
+
+    /// Puts `source` in place of the exercise's `lib.rs`.
+    fn write_exercise(&self, exercise: &str, source: &str) {
+        fs::write(self.lib_rs(exercise), source).unwrap();
+    }
+
+    /// Solves an exercise with its reference solution.
+    fn solve(&self, exercise: &str) {
+        let solution = fs::read_to_string(
+            common::root()
+                .join("solutions")
+                .join(exercise)
+                .join("src/lib.rs"),
+        )
+        .unwrap();
+        self.write_exercise(exercise, &solution);
+    }
+
+    /// `cargo xtask <args>`, from the workspace, the way cargo's alias runs it.
+    fn xtask(&self, args: &[&str]) -> Command {
+        let mut command = Command::cargo_bin("xtask").unwrap();
+        command
+            .current_dir(self.path())
+            .env("CARGO_TARGET_DIR", common::target_dir())
+            .env_remove("INSTA_UPDATE")
+            .env_remove("INSTA_FORCE_PASS")
+            .args(args);
+        command
+    }
+
+    /// Runs the checker; returns its exit code and its (plain) output.
+    fn check(&self, args: &[&str]) -> (i32, String) {
+        let output = self.xtask(args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (
+            output.status.code().unwrap_or(-1),
+            format!("{stdout}{stderr}"),
+        )
+    }
+}
+
+/// Snapshots checker output, hiding what varies between runs.
+macro_rules! assert_output {
+    ($name:expr, $output:expr, $workspace:expr) => {{
+        let mut settings = insta::Settings::clone_current();
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        settings.add_filter(
+            &regex_escape(&$workspace.path().display().to_string()),
+            "[WORKSPACE]",
+        );
+        settings.add_filter(r"tid \d+", "tid [TID]");
+        settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]");
+        settings.add_filter(
+            r"\(\d+ bytes of output skipped",
+            "([N] bytes of output skipped",
+        );
+        settings.bind(|| insta::assert_snapshot!($name, $output));
+    }};
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if r"\.+*?()|[]{}^$".contains(c) {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn untouched_exercises_are_all_not_started() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    let (code, output) = workspace.check(&["check"]);
+    assert_eq!(code, 1, "{output}");
+    assert_output!("untouched", output, workspace);
+}
+
+#[test]
+fn untouched_exercises_as_json() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    let (code, output) = workspace.check(&["check", "--json", "pubsub"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&output).expect("the output is JSON");
+    assert_eq!(json["passed"], 0);
+    assert_eq!(json["exercises"][0]["name"], "pubsub");
+    assert_eq!(json["exercises"][0]["verdict"], "not_started");
+    let tests = json["exercises"][0]["tests"].as_array().unwrap();
+    assert!(tests.len() >= 10);
+    assert!(tests.iter().all(|t| t["verdict"] == "not_started"));
+}
+
+#[test]
+fn solved_exercises_all_pass_and_the_exit_status_says_so() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    for exercise in ["downloader", "prime-pipeline", "pubsub"] {
+        workspace.solve(exercise);
+    }
+    let (code, output) = workspace.check(&["check"]);
+    assert_eq!(code, 0, "{output}");
+    assert_output!("solved", output, workspace);
+
+    // `list` remembers the verdicts, and notices a change since.
+    let (_, listed) = workspace.check(&["list"]);
+    assert!(listed.contains("downloader      passed "), "{listed}");
+    fs::write(
+        workspace.lib_rs("pubsub"),
+        fs::read_to_string(workspace.lib_rs("pubsub")).unwrap() + "\n",
+    )
+    .unwrap();
+    let (_, listed) = workspace.check(&["list"]);
+    assert!(
+        listed.contains("passed (changed since the last check)"),
+        "{listed}"
+    );
+}
+
+#[test]
+fn a_compile_error_is_shown_concisely_with_its_location() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    workspace.write_exercise(
+        "downloader",
+        &common::fixture("checker", "does_not_compile"),
+    );
+    let (code, output) = workspace.check(&["check", "downloader"]);
+    assert_eq!(code, 1);
+    // The compiler's own words change between Rust versions: check the
+    // shape, not the text.
+    assert!(
+        output.starts_with("✗ downloader: does not compile\n    error[E0308]: mismatched types\n"),
+        "{output}"
+    );
+    assert!(
+        output.contains("--> exercises/downloader/src/lib.rs:76:"),
+        "{output}"
+    );
+    assert!(
+        output.contains("the first is shown; `cargo xtask check downloader --verbose`"),
+        "{output}"
+    );
+    assert!(
+        output.contains(
+            "Next: make `downloader` compile (start at exercises/downloader/src/lib.rs:76:"
+        ),
+        "{output}"
+    );
+    let (_, verbose) = workspace.check(&["check", "downloader", "--verbose"]);
+    assert!(
+        verbose.contains("expected `Vec<Option<Result<Page, Error>>>`, found `usize`"),
+        "{verbose}"
+    );
+}
+
+#[test]
+fn a_failing_assertion_names_the_test_and_the_problem() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    workspace.write_exercise("downloader", &common::fixture("downloader", "sequential"));
+    let (code, output) = workspace.check(&["check", "downloader"]);
+    assert_eq!(code, 1);
+    assert_output!("failing_sequential", output, workspace);
+}
+
+#[test]
+fn a_snapshot_mismatch_shows_the_diff_and_no_environment_can_wave_it_through() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    workspace.write_exercise(
+        "downloader",
+        &common::fixture("downloader", "uppercase_bodies"),
+    );
+    let snapshots = workspace.path().join("specs/downloader/snapshots");
+    let before = snapshot_files(&snapshots);
+    // A learner's environment that would make insta accept or rewrite anything.
+    let output = workspace
+        .xtask(&["check", "downloader"])
+        .env("INSTA_UPDATE", "always")
+        .env("INSTA_FORCE_PASS", "1")
+        .env("INSTA_FORCE_UPDATE", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("returns_one_result_per_url_in_input_order: failing"),
+        "{text}"
+    );
+    assert!(text.contains("snapshot assertion"), "{text}");
+    assert!(
+        text.contains("-old snapshot") || text.contains("+new results"),
+        "the diff is shown: {text}"
+    );
+    assert!(text.contains("PAGE 0"), "the actual value is shown: {text}");
+    assert_eq!(
+        snapshot_files(&snapshots),
+        before,
+        "the checker must never write or change a snapshot"
+    );
+}
+
+fn snapshot_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_deadlock_is_timed_out_and_killed_within_the_limit() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    workspace.write_exercise("pubsub", &common::fixture("checker", "deadlocks"));
+    // Build first, so the timing below is the checker's alone.
+    workspace.check(&["check", "pubsub", "--timeout", "0.5"]);
+    let started = Instant::now();
+    let (code, output) = workspace.check(&["check", "pubsub", "--timeout", "2", "--jobs", "4"]);
+    let took = started.elapsed();
+    assert_eq!(code, 1);
+    assert!(output.contains(": timed out"), "{output}");
+    assert!(output.contains("deadlock"), "{output}");
+    // 12 tests, 4 at a time, each killed after 2s at worst: never a hang.
+    assert!(took < Duration::from_secs(30), "the checker took {took:?}");
+    assert_output!("deadlock", output, workspace);
+}
+
+#[test]
+fn an_infinite_loop_is_stopped() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    workspace.write_exercise("downloader", &common::fixture("checker", "spins"));
+    let started = Instant::now();
+    let (code, output) = workspace.check(&["check", "downloader", "--timeout", "3"]);
+    assert_eq!(code, 1);
+    assert!(
+        output.contains("a_limit_of_zero_is_rejected_with_a_clear_error: timed out"),
+        "{output}"
+    );
+    assert!(output.contains("10 of 11 tests pass"), "{output}");
+    assert!(started.elapsed() < Duration::from_secs(120));
+}
+
+#[test]
+fn a_flood_of_output_is_kept_bounded() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    workspace.write_exercise("downloader", &common::fixture("checker", "floods"));
+    let (code, output) = workspace.check(&["check", "downloader", "--timeout", "3", "--verbose"]);
+    assert_eq!(code, 1);
+    assert!(
+        output.contains("an_empty_list_returns_at_once: timed out"),
+        "{output}"
+    );
+    assert!(output.contains("bytes of output skipped"), "{output}");
+    // The report itself stays small, whatever the test printed.
+    assert!(
+        output.len() < 200_000,
+        "the report is {} bytes",
+        output.len()
+    );
+}
+
+#[test]
+fn a_leak_gets_its_own_verdict() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    workspace.write_exercise(
+        "prime-pipeline",
+        &common::fixture("prime-pipeline", "leaks_a_watchdog"),
+    );
+    let (code, output) = workspace.check(&["check", "prime-pipeline"]);
+    assert_eq!(code, 1);
+    assert!(output.contains(": leaked"), "{output}");
+    assert!(
+        output.contains("\"watchdog\""),
+        "the leaked thread is named: {output}"
+    );
+}
+
+#[test]
+fn an_edited_spec_or_snapshot_is_reported_with_the_command_that_restores_it() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    workspace.solve("pubsub");
+    let spec = workspace.path().join("specs/pubsub/spec.rs");
+    fs::write(
+        &spec,
+        fs::read_to_string(&spec)
+            .unwrap()
+            .replace("assert_eq!(", "let _ = ("),
+    )
+    .unwrap();
+    let snapshot = workspace
+        .path()
+        .join("specs/prime-pipeline/snapshots/prime_squares_0_to_100.snap");
+    fs::write(
+        &snapshot,
+        fs::read_to_string(&snapshot)
+            .unwrap()
+            .replace("\n4\n", "\n1\n4\n"),
+    )
+    .unwrap();
+    let (code, output) = workspace.check(&["check", "pubsub", "prime-pipeline"]);
+    assert_eq!(code, 1);
+    assert_output!("spec_edited", output, workspace);
+}
+
+#[test]
+fn reset_backs_up_the_learners_code_then_restores_the_starter() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    let starter = fs::read_to_string(workspace.lib_rs("downloader")).unwrap();
+    workspace.solve("downloader");
+    let mine = fs::read_to_string(workspace.lib_rs("downloader")).unwrap();
+    fs::write(
+        workspace.path().join("exercises/downloader/src/extra.rs"),
+        "//! mine\n",
+    )
+    .unwrap();
+
+    // Without a terminal to ask, it refuses and changes nothing.
+    let (code, output) = workspace.check(&["reset", "downloader"]);
+    assert_eq!(code, 2, "{output}");
+    assert!(output.contains("--yes"), "{output}");
+    assert_eq!(
+        fs::read_to_string(workspace.lib_rs("downloader")).unwrap(),
+        mine
+    );
+
+    let (code, output) = workspace.check(&["reset", "downloader", "--yes"]);
+    assert_eq!(code, 0, "{output}");
+    assert_eq!(
+        fs::read_to_string(workspace.lib_rs("downloader")).unwrap(),
+        starter,
+        "the starter is back"
+    );
+    assert!(
+        !workspace
+            .path()
+            .join("exercises/downloader/src/extra.rs")
+            .exists()
+    );
+    let backup = output.trim().rsplit(' ').next().unwrap();
+    assert!(backup.starts_with(".xtask/backups/downloader-"), "{output}");
+    let backup = workspace.path().join(backup);
+    assert_eq!(
+        fs::read_to_string(backup.join("src/lib.rs")).unwrap(),
+        mine,
+        "the learner's code is in the backup"
+    );
+    assert!(backup.join("src/extra.rs").exists());
+    assert!(backup.join("Cargo.toml").exists());
+}
+
+#[test]
+fn hints_come_one_at_a_time() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    let (_, first) = workspace.check(&["hint", "pubsub"]);
+    assert!(
+        first.starts_with("Hint 1 of 3 for `pubsub` (a nudge):"),
+        "{first}"
+    );
+    assert!(
+        !first.contains("ANCHOR"),
+        "the book's markers are not part of the hint: {first}"
+    );
+    let (_, second) = workspace.check(&["hint", "pubsub"]);
+    assert!(
+        second.starts_with("Hint 2 of 3 for `pubsub` (the approach):"),
+        "{second}"
+    );
+    let (_, third) = workspace.check(&["hint", "pubsub", "--level", "3"]);
+    assert!(third.contains("That was the last hint."), "{third}");
+    let (code, wrong) = workspace.check(&["hint", "pubsub", "--level", "4"]);
+    assert_eq!(code, 2);
+    assert!(wrong.contains("there is no hint 4"), "{wrong}");
+    assert_output!("hint_1", first, workspace);
+}
+
+#[test]
+fn an_unknown_exercise_is_a_clear_error() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    let (code, output) = workspace.check(&["check", "downloadr"]);
+    assert_eq!(code, 2);
+    assert!(
+        output.contains("there is no exercise called `downloadr`; the exercises are: downloader, prime-pipeline, pubsub"),
+        "{output}"
+    );
+}

@@ -1,0 +1,149 @@
+//! Checks of the repository itself: the things that must stay true for the
+//! workshop to work, checked on every `cargo test`.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, files: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy();
+        if path.is_dir() {
+            if name != "target" && name != "build" && !name.starts_with('.') {
+                rust_files(&path, files);
+            }
+        } else if name.ends_with(".rs") {
+            files.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_spec_manifest_is_up_to_date() {
+    let root = common::root();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("manifest")
+        .arg("--check")
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn every_rust_file_starts_with_its_docs() {
+    let root = common::root();
+    let mut files = Vec::new();
+    for dir in ["crates", "exercises", "solutions", "specs", "xtask", "book"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    let missing: Vec<String> = files
+        .iter()
+        .filter(|file| !fs::read_to_string(file).unwrap().starts_with("//!"))
+        .map(|file| file.strip_prefix(&root).unwrap().display().to_string())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "these files do not start with `//!` docs: {missing:#?}"
+    );
+}
+
+#[test]
+fn every_exercise_has_todo_markers_and_every_solution_has_none() {
+    let root = common::root();
+    for exercise in ["downloader", "prime-pipeline", "pubsub"] {
+        let starter =
+            fs::read_to_string(root.join("specs").join(exercise).join("starter/src/lib.rs"))
+                .unwrap();
+        assert!(
+            starter.contains("// TODO:"),
+            "the starter of {exercise} has no `// TODO:` marker"
+        );
+        assert!(
+            starter.contains("todo!()"),
+            "the starter of {exercise} has no `todo!()`"
+        );
+        let solution =
+            fs::read_to_string(root.join("solutions").join(exercise).join("src/lib.rs")).unwrap();
+        assert!(
+            !solution.contains("todo!(") && !solution.contains("// TODO"),
+            "the solution of {exercise} is unfinished"
+        );
+    }
+}
+
+#[test]
+fn every_exercise_ships_three_hints() {
+    let root = common::root();
+    for exercise in ["downloader", "prime-pipeline", "pubsub"] {
+        let hints = fs::read_to_string(root.join("specs").join(exercise).join("hints.md")).unwrap();
+        for n in 1..=3 {
+            assert!(
+                hints.contains(&format!("## Hint {n}")),
+                "{exercise}: no `## Hint {n}`"
+            );
+            assert!(
+                hints.contains(&format!("ANCHOR: hint{n} -->")),
+                "{exercise}: hint {n} has no ANCHOR for the book"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_readme_commands_exist() {
+    let root = common::root();
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    for command in ["cargo xtask check", "cargo test", "cargo xtask book --open"] {
+        assert!(
+            readme.contains(command),
+            "the README no longer shows `{command}`"
+        );
+    }
+    // CI runs the README's test command.
+    let ci = fs::read_to_string(root.join(".ci/run")).unwrap();
+    assert!(
+        ci.lines().any(|line| line.trim() == "cargo test"),
+        ".ci/run must run `cargo test`, the README's test command"
+    );
+    // Every `cargo xtask <subcommand>` the README mentions is a real one.
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    for word in readme.split("cargo xtask ").skip(1) {
+        let subcommand: String = word
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase())
+            .collect();
+        assert!(
+            help.lines()
+                .any(|line| line.trim_start().starts_with(&format!("{subcommand} "))),
+            "the README mentions `cargo xtask {subcommand}`, which `cargo xtask --help` does not list"
+        );
+    }
+    // Every example the README names exists.
+    for word in readme.split("cargo run -p ").skip(1) {
+        let mut parts = word.split_whitespace();
+        let package = parts.next().unwrap();
+        let example = parts.nth(1).unwrap().trim_end_matches('`');
+        let path = root
+            .join("crates")
+            .join(package)
+            .join("examples")
+            .join(format!("{example}.rs"));
+        assert!(
+            path.exists(),
+            "the README runs `cargo run -p {package} --example {example}`, but {} does not exist",
+            path.display()
+        );
+    }
+}
