@@ -457,3 +457,64 @@ fn an_unknown_exercise_is_a_clear_error() {
         "{output}"
     );
 }
+
+#[test]
+fn watch_rechecks_on_save_and_answers_the_prompt() {
+    use std::io::{BufRead, BufReader, Write};
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["watch", "pubsub", "--poll"])
+        .current_dir(workspace.path())
+        .env("CARGO_TARGET_DIR", common::target_dir())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let mut seen = String::new();
+    let mut wait_for = |text: &str| {
+        let deadline = Instant::now() + Duration::from_secs(180);
+        while !seen.contains(text) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match lines.recv_timeout(left) {
+                Ok(line) => {
+                    seen.push_str(&line);
+                    seen.push('\n');
+                }
+                Err(_) => panic!("watch never printed {text:?}; it printed:\n{seen}"),
+            }
+        }
+    };
+    // The first check runs at once.
+    wait_for("○ pubsub: not started");
+    wait_for("Watching `pubsub` for changes");
+    // Saving a file triggers a check (the polling watcher compares contents).
+    workspace.solve("pubsub");
+    wait_for("✓ pubsub: passed");
+    // The prompt: a hint, then quit.
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "h").unwrap();
+    wait_for("Hint 1 of 3 for `pubsub`");
+    writeln!(stdin, "q").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "watch did not quit on `q`");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Watching never wrote the learner's file.
+    let solution = fs::read_to_string(common::root().join("solutions/pubsub/src/lib.rs")).unwrap();
+    assert_eq!(
+        fs::read_to_string(workspace.lib_rs("pubsub")).unwrap(),
+        solution
+    );
+}
