@@ -49,6 +49,8 @@ pub struct Reply {
     status: u16,
     body: String,
     delay: Duration,
+    /// Hold the request until this many are in flight (or the time is up).
+    hold: Option<(usize, Duration)>,
     behavior: Behavior,
 }
 
@@ -85,6 +87,7 @@ impl Reply {
             status,
             body: body.into(),
             delay: Duration::ZERO,
+            hold: None,
             behavior: Behavior::Respond,
         }
     }
@@ -108,6 +111,21 @@ impl Reply {
     /// The same reply, given only after `delay` (the server's latency).
     pub fn after(self, delay: Duration) -> Reply {
         Reply { delay, ..self }
+    }
+
+    /// The same reply, but each request first waits until `in_flight`
+    /// requests are in flight at once (counting itself), or `at_most` has
+    /// passed, whichever comes first; then the delay starts.
+    ///
+    /// This takes the luck out of "the client reached its limit": a client
+    /// that keeps `limit` requests open does reach `limit` in flight however
+    /// slowly the machine runs, because the first requests wait for the
+    /// last; a client that never opens that many waits `at_most` per request.
+    pub fn hold_until_in_flight(self, in_flight: usize, at_most: Duration) -> Reply {
+        Reply {
+            hold: Some((in_flight, at_most)),
+            ..self
+        }
     }
 }
 
@@ -144,6 +162,8 @@ struct Shared {
     started: Instant,
     in_flight: AtomicUsize,
     peak_in_flight: AtomicUsize,
+    /// Woken whenever the in-flight count changes.
+    in_flight_changed: tokio::sync::Notify,
     log: Mutex<Vec<RequestRecord>>,
 }
 
@@ -171,6 +191,7 @@ impl InFlight {
         // `fetch_max` makes the peak exact: no other request can slip in
         // between reading the old peak and writing the new one.
         shared.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+        shared.in_flight_changed.notify_waiters();
         let mut log = shared.log();
         log.push(RequestRecord {
             path,
@@ -192,6 +213,7 @@ impl Drop for InFlight {
         log[self.index].ended = Some(self.shared.started.elapsed());
         log[self.index].outcome = self.outcome;
         self.shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.shared.in_flight_changed.notify_waiters();
     }
 }
 // ANCHOR_END: in_flight
@@ -235,6 +257,7 @@ impl Builder {
             started: Instant::now(),
             in_flight: AtomicUsize::new(0),
             peak_in_flight: AtomicUsize::new(0),
+            in_flight_changed: tokio::sync::Notify::new(),
             log: Mutex::new(Vec::new()),
         });
         let (stop_tx, stop_rx) = oneshot::channel();
@@ -402,6 +425,18 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         .map_or_else(|| path.clone(), |pq| pq.as_str().to_owned());
     let reply = shared.routes.get(&path).unwrap_or(&shared.fallback).clone();
     let mut in_flight = InFlight::enter(&shared, full_path);
+    if let Some((wanted, at_most)) = reply.hold {
+        let enough = async {
+            loop {
+                let changed = shared.in_flight_changed.notified();
+                if shared.in_flight.load(Ordering::SeqCst) >= wanted {
+                    return;
+                }
+                changed.await;
+            }
+        };
+        let _ = tokio::time::timeout(at_most, enough).await;
+    }
     tokio::time::sleep(reply.delay).await;
     match reply.behavior {
         Behavior::Respond => {

@@ -154,3 +154,30 @@ fn the_server_works_without_any_runtime_in_the_test() {
         assert!(answer.ends_with("plain"));
     });
 }
+
+#[test]
+fn a_held_request_waits_for_the_others_or_for_its_time_limit() {
+    test_kit::run_async(|| async {
+        let server = TestServer::builder()
+            .route(
+                "/together",
+                Reply::ok("x").hold_until_in_flight(3, Duration::from_secs(4)),
+            )
+            .route(
+                "/alone",
+                Reply::ok("x").hold_until_in_flight(2, Duration::from_millis(150)),
+            )
+            .start();
+        let client = client();
+        // Three at once release each other at once: well before the 4s limit.
+        let started = std::time::Instant::now();
+        let together = (0..3).map(|_| client.get(server.url("/together")).send());
+        assert!(join_all(together).await.iter().all(|r| r.is_ok()));
+        assert!(started.elapsed() < Duration::from_secs(3));
+        assert_eq!(server.peak_in_flight(), 3);
+        // Alone, a request waits out its limit, then is answered.
+        let started = std::time::Instant::now();
+        client.get(server.url("/alone")).send().await.unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(150));
+    });
+}
