@@ -1,0 +1,171 @@
+//! Pipelines against the sequential iterator chain: the prime pipeline (the
+//! reference solution and the `pipeline` crate's stages), the cost of one
+//! channel hop, and what batching wins back.
+//!
+//! ```text
+//! cargo bench -p benchmarks --bench pipeline [-- --quick]
+//! ```
+//!
+//! Criterion groups, each over the numbers `1..=N` (`N` = 1,000,000):
+//!
+//! - `prime_pipeline`: the squares of the primes (`primes::is_prime`), summed.
+//!   `sequential` is the iterator chain (the baseline); `solution` is
+//!   `prime_pipeline_solution::prime_squares` (three threads, channels of 16,
+//!   `select!` on every send and receive for cancellation);
+//!   `threads/16` is the same three stages built with `pipeline::stage` on
+//!   channels of capacity 16; `batched/<b>` sends batches of `b` = 64,
+//!   1024 or 16,384 numbers (through the `batched` module's channels of
+//!   capacity 0).
+//! - `channel_hop`: no work at all, only the hand-over. `iterator` sums the
+//!   numbers on one thread; `threads/<c>` sends each through one channel of
+//!   capacity `c` (`pipeline::generate_with_capacity`); `batched/<b>` sends
+//!   them in batches. The difference to `iterator`, divided by `N`, is the
+//!   cost of one hop per item. `channel_hop_rendezvous` does the same through
+//!   a channel of capacity 0 over fewer numbers (20,000 in quick mode,
+//!   50,000 in full), since each hop then wakes a thread.
+//! - `even_squares`: the Go tutorial's pipeline (square, keep the even
+//!   ones), whose per-item work is a nanosecond: `sequential` is
+//!   `pipeline::sequential::even_squares`.
+
+use std::hint::black_box;
+
+use benchmarks::Mode;
+use benchmarks::results::BenchRun;
+use criterion::{BenchmarkId, Criterion, Throughput};
+use pipeline::{batched, filter, generate_with_capacity, sequential, square, stage};
+use prime_pipeline_solution::{Cancel, prime_squares};
+use serde_json::json;
+
+/// The square of a prime, as the solution computes it: a `u128` fits any.
+fn square_wide(n: u64) -> u128 {
+    u128::from(n) * u128::from(n)
+}
+
+// ANCHOR: prime_pipeline_bench
+fn prime_pipeline(c: &mut Criterion, n: u64) {
+    let mut group = c.benchmark_group("prime_pipeline");
+    group.throughput(Throughput::Elements(n));
+    // The solution takes seconds per run: criterion's minimum of ten samples.
+    group.sample_size(10);
+    group.bench_function("sequential", |b| {
+        b.iter(|| {
+            (1..=black_box(n))
+                .filter(|&k| primes::is_prime(k))
+                .map(square_wide)
+                .sum::<u128>()
+        });
+    });
+    group.bench_function("solution", |b| {
+        b.iter(|| {
+            let cancel = Cancel::new();
+            prime_squares(1..=black_box(n), &cancel)
+                .iter()
+                .sum::<u128>()
+        });
+    });
+    group.bench_with_input(BenchmarkId::new("threads", 16), &16, |b, &cap| {
+        b.iter(|| {
+            let nums = generate_with_capacity(1..=black_box(n), cap);
+            let primes = stage(nums, "filter-primes", |k| primes::is_prime(k).then_some(k));
+            let squares = stage(primes, "square", |k| Some(square_wide(k)));
+            squares.into_iter().sum::<u128>()
+        });
+    });
+    for batch in [64, 1024, 16_384] {
+        group.bench_with_input(BenchmarkId::new("batched", batch), &batch, |b, &batch| {
+            b.iter(|| {
+                let nums = batched::generate(1..=black_box(n), batch);
+                let primes = batched::batched_stage(nums, "filter-primes", |k| {
+                    primes::is_prime(k).then_some(k)
+                });
+                let squares = batched::batched_stage(primes, "square", |k| Some(square_wide(k)));
+                squares.into_iter().flatten().sum::<u128>()
+            });
+        });
+    }
+    group.finish();
+}
+// ANCHOR_END: prime_pipeline_bench
+
+// ANCHOR: channel_hop_bench
+fn channel_hop(c: &mut Criterion, n: u64, rendezvous_n: u64) {
+    let hop = |n: u64, cap: usize| {
+        generate_with_capacity(1..=black_box(n), cap)
+            .into_iter()
+            .map(black_box)
+            .sum::<u64>()
+    };
+    let mut group = c.benchmark_group("channel_hop");
+    group.throughput(Throughput::Elements(n));
+    group.bench_function("iterator", |b| {
+        b.iter(|| (1..=black_box(n)).map(black_box).sum::<u64>());
+    });
+    group.bench_with_input(BenchmarkId::new("threads", 64), &64, |b, &cap| {
+        b.iter(|| hop(n, cap));
+    });
+    group.bench_with_input(BenchmarkId::new("batched", 1024), &1024, |b, &batch| {
+        b.iter(|| {
+            batched::generate(1..=black_box(n), batch)
+                .into_iter()
+                .flatten()
+                .map(black_box)
+                .sum::<u64>()
+        });
+    });
+    group.finish();
+
+    // Capacity 0 (Go's unbuffered channel) wakes the other thread for every
+    // item: fewer items, or a run would take minutes.
+    let mut group = c.benchmark_group("channel_hop_rendezvous");
+    group.throughput(Throughput::Elements(rendezvous_n));
+    group.bench_with_input(BenchmarkId::new("threads", 0), &0, |b, &cap| {
+        b.iter(|| hop(rendezvous_n, cap));
+    });
+    group.finish();
+}
+// ANCHOR_END: channel_hop_bench
+
+fn even_squares(c: &mut Criterion, n: u64) {
+    let is_even = |k: &u64| k.is_multiple_of(2);
+    let mut group = c.benchmark_group("even_squares");
+    group.throughput(Throughput::Elements(n));
+    group.bench_function("sequential", |b| {
+        b.iter(|| sequential::even_squares(1..=black_box(n)).sum::<u64>());
+    });
+    group.bench_with_input(BenchmarkId::new("threads", 64), &64, |b, &cap| {
+        b.iter(|| {
+            filter(
+                square(generate_with_capacity(1..=black_box(n), cap)),
+                is_even,
+            )
+            .into_iter()
+            .sum::<u64>()
+        });
+    });
+    group.bench_with_input(BenchmarkId::new("batched", 1024), &1024, |b, &batch| {
+        b.iter(|| {
+            batched::filter(
+                batched::square(batched::generate(1..=black_box(n), batch)),
+                is_even,
+            )
+            .into_iter()
+            .flatten()
+            .sum::<u64>()
+        });
+    });
+    group.finish();
+}
+
+fn main() -> anyhow::Result<()> {
+    let mode = Mode::from_args();
+    let run = BenchRun::start("pipeline", mode);
+    let n = 1_000_000;
+    let rendezvous_n = mode.pick(20_000, 50_000);
+    let mut criterion = mode.criterion();
+    prime_pipeline(&mut criterion, n);
+    channel_hop(&mut criterion, n, rendezvous_n);
+    even_squares(&mut criterion, n);
+    criterion.final_summary();
+    run.finish(json!({ "n": n, "rendezvous_n": rendezvous_n }))?;
+    Ok(())
+}

@@ -1,0 +1,59 @@
+//! What the patterns cost: shared pieces of the workshop's benchmarks.
+//!
+//! Every pattern crate and reference solution has a bench target in
+//! `benches/` that measures it against the baseline a learner would
+//! otherwise reach for (a sequential loop, `rayon`, `tokio::sync::broadcast`,
+//! `governor`, a plain `Mutex<HashMap>`), **in the same run**, so that the
+//! ratios between them mean something even on a noisy, shared machine.
+//!
+//! Two kinds of measurement:
+//!
+//! - **Time per iteration**, taken by [criterion](https://docs.rs/criterion):
+//!   it writes `target/criterion/<group>/<function>/<parameter>/new/estimates.json`.
+//! - **Everything else** (an achieved rate and its error, the peak memory of
+//!   a pipeline, messages lost) is measured by the bench's own code and
+//!   written as JSON under `target/bench-results/` ([`results`]).
+//!
+//! Each bench binary also records when it started ([`results::BenchRun`]), so
+//! the summarizer (`cargo run --release -p benchmarks --bin summarize`) can
+//! refuse criterion estimates left over from an older run: every ratio it
+//! prints compares two numbers from the same run.
+//!
+//! | Go | Rust, here |
+//! |----|------------|
+//! | `func BenchmarkX(b *testing.B)` | a criterion function in `benches/<pattern>.rs` |
+//! | `go test -bench . -benchtime 1x` | `cargo bench -p benchmarks -- --quick` |
+//! | `benchstat old.txt new.txt` | ratios against a baseline from the same run ([`summary`]) |
+//!
+//! **When to use these numbers:** to see the *shape* of a cost (how a pool
+//! scales with workers, what a channel hop costs next to the work it
+//! carries). **When not to:** as absolute speeds of your machine; they are
+//! taken on two shared cores with other work running.
+//!
+//! # Example
+//!
+//! The summarizer's ratio maths, on made-up numbers:
+//!
+//! ```
+//! use benchmarks::summary::{Direction, Verdict, judge};
+//!
+//! // A pool took 52 ms where the sequential loop took 100 ms: speedup 1.92.
+//! let speedup = 100.0 / 52.0;
+//! // The target is "at least 1.8x": higher is better.
+//! let verdict = judge(speedup, Direction::AtLeast(1.8));
+//! assert_eq!(verdict, Verdict::Met);
+//! // A ratio of time against a baseline, where lower is better.
+//! assert_eq!(judge(1.15, Direction::AtMost(1.10)), Verdict::Missed);
+//! ```
+#![doc(test(attr(deny(warnings))))]
+
+pub mod baselines;
+pub mod machine;
+pub mod mode;
+pub mod report;
+pub mod results;
+pub mod summary;
+pub mod svg;
+pub mod work;
+
+pub use mode::Mode;
