@@ -15,9 +15,16 @@
 //!   written as JSON under `target/bench-results/` ([`results`]).
 //!
 //! Each bench binary also records when it started ([`results::BenchRun`]), so
-//! the summarizer (`cargo run --release -p benchmarks --bin summarize`) can
-//! refuse criterion estimates left over from an older run: every ratio it
-//! prints compares two numbers from the same run.
+//! the summarizer (`cargo run --release -p benchmarks --bin summarize`, built
+//! on [`report`]) can refuse criterion estimates left over from an older run:
+//! every ratio it prints compares two numbers from the same run. It writes
+//! the book's chapter data, `book/src/costs/results.md` and the SVG plots
+//! ([`svg`]).
+//!
+//! ```text
+//! cargo bench -p benchmarks [-- --quick]              # measure
+//! cargo run --release -p benchmarks --bin summarize   # tables and plots
+//! ```
 //!
 //! | Go | Rust, here |
 //! |----|------------|

@@ -467,9 +467,9 @@ fn pipeline_memory(inputs: &Inputs, _cores: usize) -> anyhow::Result<Section> {
     ];
     let mut table = Table::new(&[
         "Peak heap",
-        "10^5 items",
-        "10^6 items",
-        "10^7 items",
+        "10⁵ items",
+        "10⁶ items",
+        "10⁷ items",
         "Growth, first to last",
     ]);
     let mut series = Vec::new();
@@ -504,8 +504,8 @@ fn pipeline_memory(inputs: &Inputs, _cores: usize) -> anyhow::Result<Section> {
         if key != "unbounded" {
             headlines.push(Headline::judged(
                 &format!(
-                    "Peak memory with a slow consumer, {label}: growth from 10^5 to {} items",
-                    last.map_or("?".into(), |(n, _)| format!("10^{}", n.log10().round()))
+                    "Peak memory with a slow consumer, {label}: growth from 10⁵ to {} items",
+                    last.map_or("?".into(), |(n, _)| power_of_ten(*n))
                 ),
                 growth,
                 times(growth),
@@ -538,6 +538,28 @@ fn pipeline_memory(inputs: &Inputs, _cores: usize) -> anyhow::Result<Section> {
         plots: vec![("pipeline-memory.svg".into(), chart.render())],
         modes: vec![record.mode],
     })
+}
+
+/// `10⁷` for 10,000,000: a power of ten with a superscript exponent.
+fn power_of_ten(n: f64) -> String {
+    let exponent = format!("{}", n.log10().round());
+    let superscript: String = exponent
+        .chars()
+        .map(|c| match c {
+            '0' => '⁰',
+            '1' => '¹',
+            '2' => '²',
+            '3' => '³',
+            '4' => '⁴',
+            '5' => '⁵',
+            '6' => '⁶',
+            '7' => '⁷',
+            '8' => '⁸',
+            '9' => '⁹',
+            other => other,
+        })
+        .collect();
+    format!("10{superscript}")
 }
 
 fn messaging(inputs: &Inputs, _cores: usize) -> anyhow::Result<Section> {
@@ -966,6 +988,13 @@ mod tests {
             .expect_err("no such estimate");
         assert!(format!("{error:#}").contains("no criterion estimate for `g/f/2`"));
         let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn powers_of_ten_read_as_such() {
+        assert_eq!(power_of_ten(1e5), "10⁵");
+        assert_eq!(power_of_ten(10_000_000.0), "10⁷");
+        assert_eq!(power_of_ten(1e10), "10¹⁰");
     }
 
     #[test]
