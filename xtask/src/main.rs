@@ -91,6 +91,13 @@ enum Command {
     },
     /// List the exercises, their last verdicts, and the book pages that teach them.
     List,
+    /// Run the benchmarks and write the book's "What the patterns cost" tables and plots.
+    Bench {
+        /// A smoke run (small inputs, short measurements, under 3 minutes once built);
+        /// its tables and plots go to target/bench-quick/, leaving the book's untouched.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Build the book (and open it with --open). Needs nothing but Rust.
     Book {
         /// Open the book in your browser.
@@ -267,6 +274,54 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::List => {
             print!("{}", list(&root)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { quick } => {
+            // The benchmarks live in their own package, so that criterion,
+            // rayon and governor never slow down `cargo xtask check`.
+            let mut bench = build::cargo();
+            bench
+                .current_dir(&root)
+                .args(["bench", "--package", "benchmarks"]);
+            if quick {
+                bench.args(["--", "--quick"]);
+            }
+            let status = bench
+                .status()
+                .context("running `cargo bench -p benchmarks`")?;
+            anyhow::ensure!(
+                status.success(),
+                "`cargo bench -p benchmarks` failed ({status})"
+            );
+            let mut summarize = build::cargo();
+            summarize.current_dir(&root).args([
+                "run",
+                "--quiet",
+                "--release",
+                "--package",
+                "benchmarks",
+                "--bin",
+                "summarize",
+            ]);
+            let out = if quick {
+                root.join("target/bench-quick")
+            } else {
+                root.join("book/src/costs")
+            };
+            if quick {
+                summarize.arg("--out").arg(&out);
+            }
+            let status = summarize
+                .status()
+                .context("running the benchmark summarizer")?;
+            anyhow::ensure!(
+                status.success(),
+                "the benchmark summarizer failed ({status})"
+            );
+            println!(
+                "The tables and plots are in {}",
+                out.strip_prefix(&root).unwrap_or(&out).display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Book { open } => {
