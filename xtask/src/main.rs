@@ -309,7 +309,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 root.join("book/src/costs")
             };
             if quick {
-                summarize.arg("--out").arg(&out);
+                summarize.arg("--").arg("--out").arg(&out);
             }
             let status = summarize
                 .status()
