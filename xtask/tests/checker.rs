@@ -179,10 +179,13 @@ fn solved_exercises_all_pass_and_the_exit_status_says_so() {
 fn a_compile_error_is_shown_concisely_with_its_location() {
     let _serial = one_at_a_time();
     let workspace = Workspace::new();
-    workspace.write_exercise(
+    // A `usize` where a `Vec` belongs.
+    let broken = common::solution_with_bug(
         "downloader",
-        &common::fixture("checker", "does_not_compile"),
+        "urls.iter().map(|_| None).collect();",
+        "urls.len();",
     );
+    workspace.write_exercise("downloader", &broken);
     let (code, output) = workspace.check(&["check", "downloader"]);
     assert_eq!(code, 1);
     // The compiler's own words change between Rust versions: check the
@@ -278,7 +281,13 @@ fn snapshot_files(dir: &Path) -> Vec<(String, String)> {
 fn a_deadlock_is_timed_out_and_killed_within_the_limit() {
     let _serial = one_at_a_time();
     let workspace = Workspace::new();
-    workspace.write_exercise("pubsub", &common::fixture("checker", "deadlocks"));
+    // close() locks a std Mutex it already holds: the thread waits for itself.
+    let deadlocks = common::solution_with_bug(
+        "pubsub",
+        "        self.topics().take();",
+        "        let _held = self.topics();\n        self.topics().take();",
+    );
+    workspace.write_exercise("pubsub", &deadlocks);
     // Build first, so the timing below is the checker's alone.
     workspace.check(&["check", "pubsub", "--timeout", "0.5"]);
     let started = Instant::now();
@@ -296,7 +305,13 @@ fn a_deadlock_is_timed_out_and_killed_within_the_limit() {
 fn an_infinite_loop_is_stopped() {
     let _serial = one_at_a_time();
     let workspace = Workspace::new();
-    workspace.write_exercise("downloader", &common::fixture("checker", "spins"));
+    // "Wait until someone raises the limit", forever, without yielding.
+    let spins = common::solution_with_bug(
+        "downloader",
+        "    ensure!(\n        limit > 0,",
+        "    if limit == 0 {\n        loop {\n            std::hint::spin_loop();\n        }\n    }\n    ensure!(\n        limit > 0,",
+    );
+    workspace.write_exercise("downloader", &spins);
     let started = Instant::now();
     let (code, output) = workspace.check(&["check", "downloader", "--timeout", "3"]);
     assert_eq!(code, 1);
@@ -312,7 +327,13 @@ fn an_infinite_loop_is_stopped() {
 fn a_flood_of_output_is_kept_bounded() {
     let _serial = one_at_a_time();
     let workspace = Workspace::new();
-    workspace.write_exercise("downloader", &common::fixture("checker", "floods"));
+    // Debug output in a loop that never ends, when there is nothing to download.
+    let floods = common::solution_with_bug(
+        "downloader",
+        "    let mut results: Vec<Option<anyhow::Result<Page>>>",
+        "    if urls.is_empty() {\n        loop {\n            println!(\"{}\", \"still nothing to download \".repeat(40));\n        }\n    }\n    let mut results: Vec<Option<anyhow::Result<Page>>>",
+    );
+    workspace.write_exercise("downloader", &floods);
     let (code, output) = workspace.check(&["check", "downloader", "--timeout", "3", "--verbose"]);
     assert_eq!(code, 1);
     assert!(

@@ -32,6 +32,21 @@ pub fn fixture(exercise: &str, name: &str) -> String {
     fs::read_to_string(&path).unwrap_or_else(|err| panic!("reading {}: {err}", path.display()))
 }
 
+/// The reference solution of `exercise` with one deliberate bug: `before`
+/// (which must appear in it, so the bug cannot silently vanish when the
+/// solution changes) replaced by `after`.
+pub fn solution_with_bug(exercise: &str, before: &str, after: &str) -> String {
+    let path = root().join("solutions").join(exercise).join("src/lib.rs");
+    let solution =
+        fs::read_to_string(&path).unwrap_or_else(|err| panic!("reading {}: {err}", path.display()));
+    assert!(
+        solution.contains(before),
+        "{} no longer contains {before:?}: update the bug this test plants",
+        path.display()
+    );
+    solution.replacen(before, after, 1)
+}
+
 /// The names of every fixture of `exercise`.
 pub fn fixtures(exercise: &str) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(root().join("xtask/tests/fixtures").join(exercise))
