@@ -2,11 +2,13 @@
 //! the internet.
 //!
 //! Each path is scripted with a [`Reply`]: how long to wait, which status and
-//! body to answer with, or whether to never answer or to drop the
-//! connection. The server counts the requests in flight and records the
-//! highest count it ever saw, exactly, so a test can prove that a client
-//! never had more than `limit` requests open at once, *and* that it really
-//! used that much concurrency.
+//! body to answer with, whether to send the body in slow pieces or cut it
+//! short, or whether to never answer or to drop the connection. The server
+//! counts the requests in flight (from arrival until the last byte of the
+//! body is sent, or the client goes away) and records the highest count it
+//! ever saw, exactly, so a test can prove that a client never had more than
+//! `limit` requests open at once, *and* that it really used that much
+//! concurrency.
 //!
 //! The server runs on a thread of its own with its own single-threaded tokio
 //! runtime, so it works the same under a test's multi-threaded runtime, a
@@ -29,13 +31,16 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::future::Future as _;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -52,6 +57,20 @@ pub struct Reply {
     /// Hold the request until this many are in flight (or the time is up).
     hold: Option<(usize, Duration)>,
     behavior: Behavior,
+    /// How the body is sent once the answer starts.
+    body_shape: BodyShape,
+}
+
+/// How a [`Reply`]'s body goes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyShape {
+    /// All at once.
+    Whole,
+    /// In this many pieces, with a pause between two pieces.
+    Chunks(usize, Duration),
+    /// The headers promise the whole body (`Content-Length`), but only the
+    /// first half is sent before the connection is closed.
+    CutShort,
 }
 
 /// What happens once a [`Reply`]'s delay is over.
@@ -89,6 +108,7 @@ impl Reply {
             delay: Duration::ZERO,
             hold: None,
             behavior: Behavior::Respond,
+            body_shape: BodyShape::Whole,
         }
     }
 
@@ -127,6 +147,36 @@ impl Reply {
             ..self
         }
     }
+
+    /// The same reply, with its body sent in `chunks` pieces and a pause of
+    /// `every` between two pieces (the headers go out at once).
+    ///
+    /// A request counts as in flight until its last byte is sent, so a
+    /// client that stops counting a download once the headers arrive, while
+    /// the body still trickles in, is seen with more requests in flight than
+    /// it admits to.
+    ///
+    /// # Panics
+    ///
+    /// If `chunks` is 0.
+    pub fn body_in_chunks(self, chunks: usize, every: Duration) -> Reply {
+        assert!(chunks > 0, "a body is sent in at least one chunk");
+        Reply {
+            body_shape: BodyShape::Chunks(chunks, every),
+            ..self
+        }
+    }
+
+    /// The same reply, cut short: the headers announce the whole body
+    /// (`Content-Length`), the first half of it is sent, and then the
+    /// connection is closed. A client that reads the body must see an
+    /// error, not a shorter page.
+    pub fn cut_short(self) -> Reply {
+        Reply {
+            body_shape: BodyShape::CutShort,
+            ..self
+        }
+    }
 }
 
 /// How a request ended, as the server saw it.
@@ -138,6 +188,9 @@ pub enum Outcome {
     Answered(u16),
     /// The server dropped the connection, as scripted.
     Dropped,
+    /// The server sent the headers and part of the body, then closed the
+    /// connection, as scripted ([`Reply::cut_short`]).
+    CutShort,
     /// The client went away (closed the connection) before the answer.
     Abandoned,
 }
@@ -149,7 +202,8 @@ pub struct RequestRecord {
     pub path: String,
     /// When it arrived, measured from the server's start.
     pub arrived: Duration,
-    /// When it ended, measured from the server's start; `None` while in flight.
+    /// When it ended (its last byte sent, or the connection closed),
+    /// measured from the server's start; `None` while in flight.
     pub ended: Option<Duration>,
     /// How it ended.
     pub outcome: Outcome,
@@ -440,9 +494,17 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     tokio::time::sleep(reply.delay).await;
     match reply.behavior {
         Behavior::Respond => {
-            in_flight.outcome = Outcome::Answered(reply.status);
             let status = StatusCode::from_u16(reply.status).expect("checked in Reply::status");
-            (status, reply.body).into_response()
+            // The request stays in flight until its body is out: the guard
+            // travels with the body, and hyper drops the body when it has
+            // sent the last byte or when the client goes away.
+            let body = ScriptedBody::new(
+                reply.body.into_bytes(),
+                reply.body_shape,
+                in_flight,
+                reply.status,
+            );
+            (status, axum::body::Body::new(body)).into_response()
         }
         Behavior::NeverAnswer => std::future::pending().await,
         Behavior::DropConnection => {
@@ -452,5 +514,128 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             }
             std::future::pending().await
         }
+    }
+}
+
+/// How long a body cut short waits, after its part, before the connection
+/// is closed.
+const CUT_AFTER: Duration = Duration::from_millis(20);
+
+/// A response body sent as a [`Reply`] scripts it, which owns the request's
+/// [`InFlight`] guard until the body is over.
+struct ScriptedBody {
+    /// What is left to send, in order.
+    chunks: std::collections::VecDeque<Bytes>,
+    /// The pause between two chunks.
+    every: Duration,
+    /// The pause running now, if any.
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// The length the headers announce.
+    length: u64,
+    /// Whether the body ends in an error (the connection closed early)
+    /// instead of at its end.
+    cut_short: bool,
+    /// Counts the request in flight; dropped when the body is over.
+    in_flight: Option<InFlight>,
+    /// The status, for the request log.
+    status: u16,
+}
+
+impl ScriptedBody {
+    fn new(body: Vec<u8>, shape: BodyShape, in_flight: InFlight, status: u16) -> ScriptedBody {
+        let body = Bytes::from(body);
+        let length = body.len() as u64;
+        let (chunks, every, cut_short) = match shape {
+            BodyShape::Whole => (vec![body], Duration::ZERO, false),
+            BodyShape::Chunks(n, every) => {
+                let size = body.len().div_ceil(n).max(1);
+                let chunks = (0..body.len())
+                    .step_by(size)
+                    .map(|at| body.slice(at..(at + size).min(body.len())))
+                    .collect();
+                (chunks, every, false)
+            }
+            BodyShape::CutShort => (vec![body.slice(..body.len() / 2)], Duration::ZERO, true),
+        };
+        let chunks: std::collections::VecDeque<Bytes> = chunks
+            .into_iter()
+            .filter(|chunk| !chunk.is_empty())
+            .collect();
+        let mut in_flight = Some(in_flight);
+        if chunks.is_empty() && !cut_short {
+            // Nothing to send: the answer is complete with its headers.
+            if let Some(mut in_flight) = in_flight.take() {
+                in_flight.outcome = Outcome::Answered(status);
+            }
+        }
+        ScriptedBody {
+            chunks,
+            every,
+            pause: None,
+            length,
+            cut_short,
+            in_flight,
+            status,
+        }
+    }
+
+    /// Ends the request in the log with `outcome`.
+    fn finish(&mut self, outcome: Outcome) {
+        if let Some(mut in_flight) = self.in_flight.take() {
+            in_flight.outcome = outcome;
+        }
+    }
+}
+
+impl hyper::body::Body for ScriptedBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+        use std::task::Poll;
+        if let Some(pause) = self.pause.as_mut() {
+            if pause.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            self.pause = None;
+        }
+        if let Some(chunk) = self.chunks.pop_front() {
+            if !self.chunks.is_empty() && !self.every.is_zero() {
+                self.pause = Some(Box::pin(tokio::time::sleep(self.every)));
+            } else if self.chunks.is_empty() {
+                if self.cut_short {
+                    // Give hyper a moment to put the headers and this part
+                    // on the wire before the connection is cut.
+                    self.pause = Some(Box::pin(tokio::time::sleep(CUT_AFTER)));
+                } else {
+                    // The last byte: hyper knows the length and may drop
+                    // the body without asking for more, so the request
+                    // ends here.
+                    let status = self.status;
+                    self.finish(Outcome::Answered(status));
+                }
+            }
+            return Poll::Ready(Some(Ok(hyper::body::Frame::data(chunk))));
+        }
+        if self.cut_short {
+            self.finish(Outcome::CutShort);
+            // An error from the body makes hyper close the connection
+            // without sending the rest that Content-Length promised.
+            return Poll::Ready(Some(Err(std::io::Error::other("cut short, as scripted"))));
+        }
+        let status = self.status;
+        self.finish(Outcome::Answered(status));
+        Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.chunks.is_empty() && self.pause.is_none() && !self.cut_short
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.length)
     }
 }

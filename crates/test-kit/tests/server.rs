@@ -181,3 +181,77 @@ fn a_held_request_waits_for_the_others_or_for_its_time_limit() {
         assert!(started.elapsed() >= Duration::from_millis(150));
     });
 }
+
+#[test]
+fn a_request_is_in_flight_until_its_last_body_byte_is_sent() {
+    test_kit::run_async(|| async {
+        let body: String = (0..50).map(|i| format!("line {i}\n")).collect();
+        let server = TestServer::builder()
+            .route(
+                "/trickle",
+                Reply::ok(body.clone()).body_in_chunks(5, Duration::from_millis(60)),
+            )
+            .start();
+        let response = client().get(server.url("/trickle")).send().await.unwrap();
+        // The headers are here, but four pauses of 60 ms are still to come.
+        assert_eq!(
+            server.in_flight(),
+            1,
+            "a request whose body is still being sent counts as in flight"
+        );
+        assert_eq!(
+            response.text().await.unwrap(),
+            body,
+            "every chunk arrives, in order"
+        );
+        assert!(server.wait_until(Duration::from_secs(2), |s| s.in_flight() == 0));
+        let record = &server.requests()[0];
+        assert_eq!(record.outcome, Outcome::Answered(200));
+        assert!(
+            record.ended.unwrap() - record.arrived >= Duration::from_millis(4 * 60),
+            "the request ended when its body was out, not when its headers were: {record:?}"
+        );
+    });
+}
+
+#[test]
+fn a_client_that_stops_reading_a_trickled_body_abandons_the_request() {
+    test_kit::run_async(|| async {
+        let server = TestServer::builder()
+            .route(
+                "/trickle",
+                Reply::ok("x".repeat(1000)).body_in_chunks(10, Duration::from_millis(200)),
+            )
+            .start();
+        let response = client().get(server.url("/trickle")).send().await.unwrap();
+        drop(response);
+        assert!(
+            server.wait_until(Duration::from_secs(2), |s| s.in_flight() == 0),
+            "dropping the response closes the connection, which ends the request"
+        );
+        assert_eq!(server.requests()[0].outcome, Outcome::Abandoned);
+    });
+}
+
+#[test]
+fn a_body_cut_short_is_an_error_for_a_client_that_reads_it() {
+    test_kit::run_async(|| async {
+        let server = TestServer::builder()
+            .route("/cut", Reply::ok("a whole page of text").cut_short())
+            .start();
+        let response = client().get(server.url("/cut")).send().await.unwrap();
+        assert_eq!(response.status(), 200, "the headers arrive as usual");
+        assert_eq!(
+            response.content_length(),
+            Some(20),
+            "the headers announce the whole body"
+        );
+        let error = response
+            .text()
+            .await
+            .expect_err("half a body, then a closed connection, is an error, not a shorter page");
+        assert!(error.is_body() || error.is_decode(), "{error:?}");
+        assert!(server.wait_until(Duration::from_secs(2), |s| s.in_flight() == 0));
+        assert_eq!(server.requests()[0].outcome, Outcome::CutShort);
+    });
+}
