@@ -2,9 +2,9 @@
 //!
 //! Every fixture in `tests/fixtures/<exercise>/` is a complete `lib.rs` for
 //! an exercise: `right_*` ones are correct solutions written another way and
-//! must pass every test of the spec; the others each have one deliberate
-//! bug, and the spec must fail them in the tests listed below, with a message
-//! that names the problem. All fixtures of an exercise are built in one cargo
+//! must pass every test of the spec; the others are each a known mistake,
+//! and the spec must fail them in the tests their header names, with a
+//! message that names the problem (see [`Header`]). All fixtures of an exercise are built in one cargo
 //! invocation, in a temporary workspace that shares the real target folder.
 
 mod common;
@@ -16,211 +16,109 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// What each wrong fixture must get: (test, words its failure must contain).
-fn expectations(exercise: &str) -> BTreeMap<&'static str, Vec<(&'static str, &'static str)>> {
-    let mut expected = BTreeMap::new();
-    match exercise {
-        "downloader" => {
-            expected.insert(
-                "unbounded",
-                vec![
-                    (
-                        "never_exceeds_the_limit_and_reaches_it",
-                        "the limit is not enforced (every URL was requested at once)",
-                    ),
-                    (
-                        "a_limit_of_one_downloads_one_at_a_time",
-                        "the limit is not enforced",
-                    ),
-                ],
-            );
-            expected.insert(
-                "sequential",
-                vec![
-                    (
-                        "never_exceeds_the_limit_and_reaches_it",
-                        "ran one at a time",
-                    ),
-                    (
-                        "a_limit_above_the_number_of_urls_is_fine",
-                        "ran one at a time",
-                    ),
-                ],
-            );
-            expected.insert(
-                "off_by_one",
-                vec![("never_exceeds_the_limit_and_reaches_it", "(off by one?)")],
-            );
-            expected.insert(
-                "completion_order",
-                vec![(
-                    "returns_one_result_per_url_in_input_order",
-                    "snapshot assertion",
-                )],
-            );
-            expected.insert(
-                "loses_errors",
-                vec![(
-                    "each_failure_is_reported_for_its_own_url",
-                    "exactly one result per URL",
-                )],
-            );
-            expected.insert(
-                "panics_on_failure",
-                vec![(
-                    "each_failure_is_reported_for_its_own_url",
-                    "download failed",
-                )],
-            );
-            expected.insert(
-                "limit_zero_hangs",
-                vec![(
-                    "a_limit_of_zero_is_rejected_with_a_clear_error",
-                    "must return an error at once",
-                )],
-            );
-            expected.insert(
-                "own_client",
-                vec![(
-                    "a_url_that_never_answers_does_not_hold_up_the_others",
-                    "not hang the call",
-                )],
-            );
-            expected.insert(
-                "detached_tasks",
-                vec![(
-                    "dropping_the_future_cancels_the_downloads_in_flight",
-                    "were not cancelled",
-                )],
-            );
-            expected.insert(
-                "uppercase_bodies",
-                vec![(
-                    "returns_one_result_per_url_in_input_order",
-                    "snapshot assertion",
-                )],
-            );
+/// What a fixture says about itself in its first `//!` lines.
+///
+/// A right one starts with `//! RIGHT, another way: <the design>`. A wrong
+/// one is a known mistake, described for the learner who makes it:
+///
+/// ```text
+/// //! WRONG: <what the code does wrong, in a sentence>
+/// //! mistake: <the mistake's name, as a verdict would say it>
+/// //! book: <page.md>#<section> (where the book explains it)
+/// //! fails: <spec test>: <words its failure message must contain>
+/// //! fails: ...
+/// ```
+#[derive(Debug)]
+struct Header {
+    right: bool,
+    mistake: Option<String>,
+    book: Option<String>,
+    fails: Vec<(String, String)>,
+}
+
+fn header(exercise: &str, name: &str) -> Header {
+    let source = common::fixture(exercise, name);
+    let mut header = Header {
+        right: false,
+        mistake: None,
+        book: None,
+        fails: Vec::new(),
+    };
+    for line in source.lines().map_while(|line| line.strip_prefix("//! ")) {
+        if line.starts_with("RIGHT") {
+            header.right = true;
+        } else if let Some(mistake) = line.strip_prefix("mistake: ") {
+            header.mistake = Some(mistake.to_owned());
+        } else if let Some(book) = line.strip_prefix("book: ") {
+            header.book = Some(book.to_owned());
+        } else if let Some(fails) = line.strip_prefix("fails: ") {
+            let (test, words) = fails.split_once(": ").unwrap_or_else(|| {
+                panic!("{exercise}/{name}: a `fails:` line is `<test>: <words>`, not {fails:?}")
+            });
+            header.fails.push((test.to_owned(), words.to_owned()));
         }
-        "prime-pipeline" => {
-            expected.insert(
-                "ignores_cancel",
-                vec![
-                    (
-                        "cancellation_is_not_ignored",
-                        "the stages ignore cancellation",
-                    ),
-                    (
-                        "cancel_stops_stages_blocked_on_an_empty_channel",
-                        "did not close",
-                    ),
-                ],
-            );
-            expected.insert(
-                "blocks_on_send_after_cancel",
-                vec![(
-                    "cancel_stops_stages_blocked_on_a_full_channel",
-                    "stage threads were still running",
-                )],
-            );
-            expected.insert(
-                "never_closes_on_cancel",
-                vec![(
-                    "cancel_ends_a_consumer_looping_over_the_output",
-                    "did not finish within",
-                )],
-            );
-            expected.insert(
-                "unbounded_channels",
-                vec![
-                    ("every_stage_returns_a_bounded_channel", "unbounded channel"),
-                    (
-                        "a_slow_consumer_keeps_memory_bounded",
-                        "something buffers without limit",
-                    ),
-                ],
-            );
-            expected.insert(
-                "one_is_prime",
-                vec![("zero_and_one_are_not_prime", "0, 1, 4 and 9 are not prime")],
-            );
-            expected.insert(
-                "squares_in_u64",
-                vec![("squares_never_overflow", "must compute in u128")],
-            );
-            expected.insert(
-                "counts_past_the_end",
-                vec![(
-                    "a_range_that_ends_at_u64_max_works",
-                    "attempt to add with overflow",
-                )],
-            );
-            expected.insert(
-                "parallel_filter_reorders",
-                vec![("prime_squares_come_out_in_order", "in order")],
-            );
-            expected.insert(
-                "leaks_a_watchdog",
-                vec![("prime_squares_come_out_in_order", "leak detected")],
-            );
-        }
-        "pubsub" => {
-            expected.insert(
-                "broadcast_lossy",
-                vec![(
-                    "a_slow_subscriber_loses_nothing",
-                    "must receive every message",
-                )],
-            );
-            expected.insert(
-                "crosses_topics",
-                vec![("topics_are_isolated", "snapshot assertion")],
-            );
-            expected.insert(
-                "duplicates",
-                vec![(
-                    "every_subscriber_gets_every_message_in_order",
-                    "how many subscribers it reached",
-                )],
-            );
-            expected.insert(
-                "replays_history",
-                vec![(
-                    "a_late_subscriber_sees_nothing_older",
-                    "only receive what was published after",
-                )],
-            );
-            expected.insert(
-                "never_closes",
-                vec![(
-                    "close_lets_subscribers_drain_then_ends_them",
-                    "recv() neither returned a message nor None",
-                )],
-            );
-            expected.insert(
-                "dropped_subscriber_blocks",
-                vec![(
-                    "dropping_a_subscriber_releases_a_publisher_waiting_for_it",
-                    "must be released",
-                )],
-            );
-            expected.insert(
-                "spawned_sends",
-                vec![(
-                    "all_subscribers_see_the_same_order_with_concurrent_publishers",
-                    "in the order",
-                )],
-            );
-            expected.insert(
-                "leaks_an_actor",
-                vec![(
-                    "nothing_outlives_the_broker",
-                    "still alive after the broker",
-                )],
-            );
-        }
-        _ => unreachable!(),
     }
-    expected
+    assert_eq!(
+        header.right,
+        name.starts_with("right_"),
+        "{exercise}/{name}: a fixture called right_* starts with `//! RIGHT`, any other with `//! WRONG`"
+    );
+    header
+}
+
+/// The names of the tests of a spec, in its order, read from its source.
+fn spec_tests(exercise: &str) -> Vec<String> {
+    let spec = fs::read_to_string(common::root().join("specs").join(exercise).join("spec.rs"))
+        .expect("the spec");
+    let mut names = Vec::new();
+    let mut lines = spec.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "#[test]" {
+            let next = lines.next().unwrap_or_default();
+            if let Some(rest) = next.trim().strip_prefix("fn ") {
+                names.push(rest.split('(').next().unwrap_or_default().to_owned());
+            }
+        }
+    }
+    names
+}
+
+/// A `book:` reference must name a page and a heading that exist.
+fn check_book_reference(exercise: &str, name: &str, reference: &str) -> Option<String> {
+    let Some((page, fragment)) = reference.split_once('#') else {
+        return Some(format!(
+            "{exercise}/{name}: `book: {reference}` is not `<page.md>#<section>`"
+        ));
+    };
+    let Ok(text) = fs::read_to_string(common::root().join("book/src").join(page)) else {
+        return Some(format!(
+            "{exercise}/{name}: `book: {reference}`: there is no book/src/{page}"
+        ));
+    };
+    let found = text.lines().any(|line| {
+        let heading = line.trim_start_matches('#');
+        line.starts_with('#') && slug(heading) == fragment
+    });
+    (!found).then(|| {
+        format!(
+            "{exercise}/{name}: `book: {reference}`: book/src/{page} has no heading #{fragment}"
+        )
+    })
+}
+
+/// mdBook's id for a heading: lower case, spaces to dashes, only letters,
+/// digits, `-` and `_` kept.
+fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
 }
 
 /// One spec run: every test's outcome, and the text of each failure.
@@ -389,11 +287,19 @@ fn judge_fixtures(exercise: &str) -> BTreeMap<String, Outcome> {
 }
 
 fn check_exercise(exercise: &str) {
+    let tests = spec_tests(exercise);
     let outcomes = judge_fixtures(exercise);
-    let expected = expectations(exercise);
     let mut problems = Vec::new();
     for (name, outcome) in &outcomes {
-        if name.starts_with("right_") {
+        let header = header(exercise, name);
+        let ran = outcome.passed.len() + outcome.failed.len();
+        if ran != tests.len() {
+            problems.push(format!(
+                "{exercise}/{name}: the spec has {} tests, but {ran} reported a result",
+                tests.len()
+            ));
+        }
+        if header.right {
             if !outcome.failed.is_empty() {
                 problems.push(format!(
                     "{exercise}/{name} is a correct solution, but the spec failed it:\n{:#?}",
@@ -402,22 +308,34 @@ fn check_exercise(exercise: &str) {
             }
             continue;
         }
-        let Some(wanted) = expected.get(name.as_str()) else {
+        if header.mistake.is_none() || header.fails.is_empty() {
             problems.push(format!(
-                "{exercise}/{name} has no expectations in this test"
+                "{exercise}/{name} needs `//! mistake:`, `//! book:` and at least one `//! fails:` line"
             ));
-            continue;
-        };
+        }
+        if let Some(problem) = header
+            .book
+            .as_deref()
+            .and_then(|reference| check_book_reference(exercise, name, reference))
+        {
+            problems.push(problem);
+        }
         if outcome.failed.is_empty() {
             problems.push(format!(
                 "{exercise}/{name} is wrong, but the spec passed it ({} tests)",
                 outcome.passed.len()
             ));
         }
-        for (test, words) in wanted {
-            match outcome.failed.get(*test) {
+        for (test, words) in &header.fails {
+            if !tests.contains(test) {
+                problems.push(format!(
+                    "{exercise}/{name}: `fails: {test}`: the spec has no such test"
+                ));
+                continue;
+            }
+            match outcome.failed.get(test) {
                 None => problems.push(format!("{exercise}/{name}: `{test}` should fail (saying {words:?}), but it passed")),
-                Some(text) if !text.contains(words) => problems.push(format!(
+                Some(text) if !text.contains(words.as_str()) => problems.push(format!(
                     "{exercise}/{name}: `{test}` failed, but its message does not say {words:?}:\n{text}"
                 )),
                 Some(_) => {}
