@@ -1,22 +1,35 @@
 //! `cargo xtask check`: judge exercises against their specs.
 //!
-//! The steps: verify that the specs and snapshots are the ones that shipped;
-//! build every spec binary in one cargo invocation; run each test in its own
-//! process, several at once, each with a time limit; turn each run into a
-//! verdict; report.
+//! The steps, each of which can end an exercise's judgement:
+//!
+//! 1. the protected files (spec, snapshots, spec runner, cargo config) are
+//!    the shipped ones ([`crate::manifest`]);
+//! 2. one build for every exercise, which refuses set-ups that could change
+//!    the spec while it compiles ([`crate::build`]); then the protected files
+//!    are compared again;
+//! 3. the spec binary must list exactly the tests the shipped spec has;
+//! 4. every test runs in a process of its own, several at once, within time
+//!    and memory limits ([`crate::runner`]), with a private, read-only copy
+//!    of the snapshots, and becomes a verdict ([`crate::verdict`]);
+//! 5. the protected files and the private snapshots are compared once more:
+//!    a test that changed one proves nothing.
+//!
+//! Only then is an exercise *passed*. Rendering the reports is
+//! [`crate::report`]'s job; this module decides, it does not print.
 
 use std::collections::VecDeque;
-use std::path::Path;
+use std::fs;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use serde_json::json;
+use anyhow::Context;
 
 use crate::build::{self, Built, CompileError};
 use crate::exercises::{Exercise, Target};
 use crate::manifest::{self, Edited};
-use crate::runner;
-use crate::ui::{Style, Ui};
+use crate::runner::{self, Limits, Running};
+use crate::ui::Ui;
 use crate::verdict::{self, TestResult, TestVerdict};
 
 /// How to check.
@@ -35,7 +48,7 @@ pub struct Options {
 /// The verdict on a whole exercise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    /// Every test of its spec passes.
+    /// Every test of its spec ran to its end and passed.
     Passed,
     /// Every test stops at a `todo!()`.
     NotStarted,
@@ -43,8 +56,12 @@ pub enum Verdict {
     Failing,
     /// The crate or its spec does not compile.
     DoesNotCompile,
-    /// A spec, snapshot or spec runner was changed: no verdict can be trusted.
+    /// A spec, snapshot, spec runner or support crate was changed, before or
+    /// during the check: no verdict can be trusted.
     SpecEdited,
+    /// The exercise is set up in a way that no verdict could be trusted (a
+    /// build script, a spec binary that lists other tests, ...).
+    CannotJudge,
 }
 
 impl Verdict {
@@ -56,6 +73,7 @@ impl Verdict {
             Verdict::Failing => "failing",
             Verdict::DoesNotCompile => "does_not_compile",
             Verdict::SpecEdited => "spec_edited",
+            Verdict::CannotJudge => "cannot_judge",
         }
     }
 }
@@ -67,29 +85,209 @@ pub struct Report {
     pub exercise: &'static Exercise,
     /// The overall verdict.
     pub verdict: Verdict,
-    /// Every test of the spec, in the spec's order.
+    /// Every test of the spec that ran, in the spec's order.
     pub tests: Vec<TestResult>,
     /// Compiler errors, if it does not compile.
     pub compile_errors: Vec<CompileError>,
     /// Protected files that were changed, if any.
     pub edited: Vec<Edited>,
+    /// Why it cannot be judged, for [`Verdict::CannotJudge`].
+    pub problem: Option<String>,
+}
+
+impl Report {
+    fn new(exercise: &'static Exercise) -> Report {
+        Report {
+            exercise,
+            verdict: Verdict::Passed,
+            tests: Vec::new(),
+            compile_errors: Vec::new(),
+            edited: Vec::new(),
+            problem: None,
+        }
+    }
+
+    /// Whether a verdict has been reached that no later step can change.
+    fn settled(&self) -> bool {
+        matches!(
+            self.verdict,
+            Verdict::SpecEdited | Verdict::DoesNotCompile | Verdict::CannotJudge
+        )
+    }
+
+    fn edited(&mut self, edited: Vec<Edited>) {
+        if !edited.is_empty() {
+            self.verdict = Verdict::SpecEdited;
+            for file in edited {
+                if !self.edited.contains(&file) {
+                    self.edited.push(file);
+                }
+            }
+        }
+    }
+
+    fn cannot_judge(&mut self, problem: String) {
+        if !self.settled() {
+            self.verdict = Verdict::CannotJudge;
+            self.problem = Some(problem);
+        }
+    }
 }
 
 /// The environment every spec test runs in: insta never writes or forgives
-/// a snapshot, whatever the learner's environment or config says, and
-/// panics print no backtrace (the verdict shows the message).
-fn test_env(root: &Path) -> Vec<(&'static str, String)> {
+/// a snapshot, whatever the learner's environment or config says, and reads
+/// them from `snapshots_root` (a private copy); panics print no backtrace
+/// (the verdict shows the message).
+fn test_env(snapshots_root: &Path) -> Vec<(&'static str, String)> {
     vec![
         ("INSTA_UPDATE", "no".into()),
         ("INSTA_FORCE_PASS", "0".into()),
         ("INSTA_REQUIRE_FULL_MATCH", "0".into()),
         ("INSTA_OUTPUT", "diff".into()),
-        ("INSTA_WORKSPACE_ROOT", root.display().to_string()),
+        ("INSTA_WORKSPACE_ROOT", snapshots_root.display().to_string()),
         ("RUST_BACKTRACE", "0".into()),
         ("NO_COLOR", "1".into()),
         ("CLICOLOR", "0".into()),
         ("CLICOLOR_FORCE", "0".into()),
     ]
+}
+
+/// A private, read-only copy of an exercise's shipped snapshots, laid out
+/// the way insta looks for them (the spec's own path, relative to a root).
+struct PrivateSnapshots {
+    root: PathBuf,
+    /// Each copied file, relative to `root`, and its shipped hash.
+    files: Vec<(PathBuf, String)>,
+}
+
+impl PrivateSnapshots {
+    fn create(
+        root: &Path,
+        binary: &Path,
+        exercise: &Exercise,
+        target: Target,
+    ) -> anyhow::Result<PrivateSnapshots> {
+        // Beside the build output: `target/xtask/snapshots/<exercise>-<pid>`.
+        let target_dir = binary
+            .parent()
+            .and_then(Path::parent)
+            .and_then(Path::parent)
+            .unwrap_or(root);
+        let private = target_dir.join("xtask").join("snapshots").join(format!(
+            "{}-{}-{}",
+            exercise.package(target),
+            std::process::id(),
+            unique()
+        ));
+        remove_tree(&private);
+        // insta joins the root with the directory of `file!()` of the spec:
+        // `<crate>/tests/../../../specs/<name>/`, so that path must exist.
+        fs::create_dir_all(private.join(exercise.dir(target)).join("tests"))
+            .with_context(|| format!("creating {}", private.display()))?;
+        let mut files = Vec::new();
+        let prefix = format!("specs/{}/snapshots/", exercise.name);
+        for (path, hash) in crate::shipped::FILES {
+            if !path.starts_with(&prefix) {
+                continue;
+            }
+            let copy = private.join(path);
+            fs::create_dir_all(copy.parent().expect("a file in a folder"))?;
+            fs::copy(root.join(path), &copy)
+                .with_context(|| format!("copying {path} for the tests"))?;
+            set_read_only(&copy, true);
+            files.push((PathBuf::from(path), (*hash).to_owned()));
+        }
+        if let Some(dir) = private.join(&prefix).parent() {
+            set_read_only(&dir.join("snapshots"), true);
+        }
+        Ok(PrivateSnapshots {
+            root: private,
+            files,
+        })
+    }
+
+    /// The copies that a test changed or removed.
+    fn edited(&self) -> Vec<Edited> {
+        let mut edited = Vec::new();
+        for (path, hash) in &self.files {
+            let copy = self.root.join(path);
+            let now = fs::read(&copy)
+                .ok()
+                .map(|bytes| format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes)));
+            if now.as_deref() != Some(hash.as_str()) {
+                edited.push(Edited {
+                    path: format!(
+                        "{} (the checker's private copy of it, changed while the tests ran)",
+                        manifest::slash_path(path)
+                    ),
+                    missing: now.is_none(),
+                });
+            }
+        }
+        edited
+    }
+}
+
+impl Drop for PrivateSnapshots {
+    fn drop(&mut self) {
+        remove_tree(&self.root);
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+fn set_read_only(path: &Path, read_only: bool) {
+    if let Ok(metadata) = fs::metadata(path) {
+        let mut permissions = metadata.permissions();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = match (metadata.is_dir(), read_only) {
+                (true, true) => 0o555,
+                (true, false) => 0o755,
+                (false, true) => 0o444,
+                (false, false) => 0o644,
+            };
+            permissions.set_mode(mode);
+        }
+        #[cfg(not(unix))]
+        permissions.set_readonly(read_only);
+        let _ = fs::set_permissions(path, permissions);
+    }
+}
+
+/// Removes a private folder of the checker's, read-only parts included.
+fn remove_tree(dir: &Path) {
+    if !dir.exists() {
+        return;
+    }
+    let mut stack = vec![dir.to_owned()];
+    while let Some(next) = stack.pop() {
+        set_read_only(&next, false);
+        if let Ok(entries) = fs::read_dir(&next) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                set_read_only(&path, false);
+                if path.is_dir() {
+                    stack.push(path);
+                }
+            }
+        }
+    }
+    let _ = fs::remove_dir_all(dir);
+}
+
+/// One test waiting to run.
+struct Job {
+    report: usize,
+    binary: PathBuf,
+    cwd: PathBuf,
+    name: String,
+    snapshots: PathBuf,
 }
 
 /// Checks `exercises` and returns one report each, in the same order.
@@ -99,78 +297,131 @@ pub fn check(
     options: &Options,
     ui: &Ui,
 ) -> anyhow::Result<Vec<Report>> {
-    let mut reports: Vec<Report> = exercises
-        .iter()
-        .map(|exercise| Report {
-            exercise,
-            verdict: Verdict::Passed,
-            tests: Vec::new(),
-            compile_errors: Vec::new(),
-            edited: Vec::new(),
-        })
-        .collect();
+    let target = options.target;
+    let mut reports: Vec<Report> = exercises.iter().map(|e| Report::new(e)).collect();
 
-    // 1. Honesty first: an edited spec or snapshot means no verdict.
+    // 1. An edited spec or snapshot means no verdict.
     for report in &mut reports {
-        report.edited = manifest::edited(root, report.exercise, options.target)?;
-        if !report.edited.is_empty() {
-            report.verdict = Verdict::SpecEdited;
-        }
+        report.edited(manifest::edited(root, report.exercise, target));
     }
-    let to_build: Vec<&Exercise> = reports
+    let to_build: Vec<&'static Exercise> = reports
         .iter()
-        .filter(|report| report.verdict != Verdict::SpecEdited)
+        .filter(|report| !report.settled())
         .map(|report| report.exercise)
         .collect();
     if to_build.is_empty() {
         return Ok(reports);
     }
 
-    // 2. One build for everything.
+    // 2. One build for everything, then the same comparison again: a build
+    //    must not have changed what it built from.
     ui.progress().set("Building the specs...");
-    let built = build::build(root, &to_build, options.target, ui)?;
-
-    // 3. Every test in a process of its own, `jobs` at a time.
-    let mut queue = VecDeque::new();
-    for (index, report) in reports.iter_mut().enumerate() {
+    let built = build::build(root, &to_build, target, ui)?;
+    for report in &mut reports {
+        if report.settled() {
+            continue;
+        }
+        report.edited(manifest::edited(root, report.exercise, target));
         match built.get(report.exercise.name) {
-            Some(Built::Errors(errors)) => {
+            Some(Built::Errors(errors)) if !report.settled() => {
                 report.verdict = Verdict::DoesNotCompile;
                 report.compile_errors = errors.clone();
             }
-            Some(Built::Binary(binary)) => {
-                let cwd = root.join(report.exercise.dir(options.target));
-                for name in build::list_tests(binary, &cwd)? {
-                    queue.push_back((index, binary.clone(), cwd.clone(), name));
-                }
-            }
-            None => {}
+            Some(Built::Edited(edited)) => report.edited(edited.clone()),
+            Some(Built::Refused(problem)) => report.cannot_judge(problem.clone()),
+            _ => {}
         }
     }
+
+    // 3. The tests the binary has must be the tests the spec has.
+    let mut queue = VecDeque::new();
+    let mut private = Vec::new();
+    for (index, report) in reports.iter_mut().enumerate() {
+        let Some(Built::Binary(binary)) = built.get(report.exercise.name) else {
+            continue;
+        };
+        if report.settled() {
+            continue;
+        }
+        let cwd = root.join(report.exercise.dir(target));
+        let listed: Vec<String> = build::list_tests(binary, &cwd)?
+            .into_iter()
+            .map(|name| name.strip_prefix("spec::").unwrap_or(&name).to_owned())
+            .collect();
+        let shipped = manifest::shipped_tests(report.exercise);
+        let missing: Vec<&str> = shipped
+            .iter()
+            .copied()
+            .filter(|name| !listed.iter().any(|l| l == name))
+            .collect();
+        let unexpected: Vec<&str> = listed
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !shipped.contains(name))
+            .collect();
+        if !missing.is_empty() || !unexpected.is_empty() || shipped.is_empty() {
+            report.cannot_judge(format!(
+                "the spec binary of `{}` lists {} test(s), but the spec has {}{}{}. The binary was not built \
+                 from the shipped spec, or something changed what it reports.",
+                report.exercise.name,
+                listed.len(),
+                shipped.len(),
+                if missing.is_empty() {
+                    String::new()
+                } else {
+                    format!("; missing: {}", missing.join(", "))
+                },
+                if unexpected.is_empty() {
+                    String::new()
+                } else {
+                    format!("; not in the spec: {}", unexpected.join(", "))
+                },
+            ));
+            continue;
+        }
+        let snapshots = PrivateSnapshots::create(root, binary, report.exercise, target)?;
+        for name in shipped {
+            queue.push_back(Job {
+                report: index,
+                binary: binary.clone(),
+                cwd: cwd.clone(),
+                name: format!("spec::{name}"),
+                snapshots: snapshots.root.clone(),
+            });
+        }
+        private.push((index, snapshots));
+    }
+
+    // 4. Every test in a process of its own, `jobs` at a time.
     let total = queue.len();
     let queue = Mutex::new(queue);
-    let results: Mutex<Vec<(usize, String, TestResult)>> = Mutex::new(Vec::new());
-    let env = test_env(root);
+    let results: Mutex<Vec<(usize, TestResult)>> = Mutex::new(Vec::new());
     let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    let running = Running::default();
+    let limits = Limits {
+        time: options.timeout,
+        memory: runner::MEMORY_LIMIT,
+    };
     std::thread::scope(|scope| {
         for _ in 0..options.jobs.max(1) {
             scope.spawn(|| {
                 loop {
-                    let Some((index, binary, cwd, name)) =
-                        queue.lock().expect("no panics under this lock").pop_front()
+                    let Some(job) = queue.lock().expect("no panics under this lock").pop_front()
                     else {
                         return;
                     };
                     let done = results.lock().expect("no panics under this lock").len();
                     ui.progress()
-                        .set(&format!("Running the specs: {done}/{total} ({name})"));
-                    match runner::run_test(&binary, &name, &cwd, &env, options.timeout) {
+                        .set(&format!("Running the specs: {done}/{total} ({})", job.name));
+                    let env = test_env(&job.snapshots);
+                    match runner::run_test(&job.binary, &job.name, &job.cwd, &env, limits, &running)
+                    {
                         Ok(run) => {
-                            let result = verdict::judge(&name, &run, options.timeout);
+                            let result = verdict::judge(&job.name, &run, limits);
                             results
                                 .lock()
                                 .expect("no panics under this lock")
-                                .push((index, name, result));
+                                .push((job.report, result));
                         }
                         Err(err) => {
                             failure
@@ -184,23 +435,33 @@ pub fn check(
         }
     });
     ui.progress().clear();
+    crate::procs::reap_adopted(&[]);
     if let Some(err) = failure.into_inner().expect("no panics under this lock") {
         return Err(err);
     }
-    let mut results = results.into_inner().expect("no panics under this lock");
-    results.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    for (index, _, result) in results {
+    for (index, result) in results.into_inner().expect("no panics under this lock") {
         reports[index].tests.push(result);
     }
 
-    // 4. One verdict per exercise.
+    // 5. Nothing the tests did may have changed what they were judged by.
+    for (index, snapshots) in &private {
+        reports[*index].edited(snapshots.edited());
+    }
+    drop(private);
     for report in &mut reports {
-        if matches!(
-            report.verdict,
-            Verdict::SpecEdited | Verdict::DoesNotCompile
-        ) {
+        report.edited(manifest::edited(root, report.exercise, target));
+    }
+
+    // 6. One verdict per exercise, the tests in the spec's order.
+    for report in &mut reports {
+        let order = manifest::shipped_tests(report.exercise);
+        report
+            .tests
+            .sort_by_key(|test| order.iter().position(|name| *name == test.name));
+        if report.settled() {
             continue;
         }
+        let all = report.tests.len();
         let passed = report
             .tests
             .iter()
@@ -211,338 +472,13 @@ pub fn check(
             .iter()
             .filter(|t| t.verdict == TestVerdict::NotStarted)
             .count();
-        report.verdict = if passed == report.tests.len() {
+        report.verdict = if all > 0 && passed == all && all == order.len() {
             Verdict::Passed
-        } else if passed == 0 && not_started == report.tests.len() {
+        } else if all > 0 && not_started == all {
             Verdict::NotStarted
         } else {
             Verdict::Failing
         };
     }
     Ok(reports)
-}
-
-/// Sorts `file:line:column` by file, then by line and column as numbers.
-fn location_key(location: &str) -> (String, u64, u64) {
-    let mut parts = location.rsplitn(3, ':');
-    let column = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
-    let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
-    (parts.next().unwrap_or_default().to_owned(), line, column)
-}
-
-/// How many lines of a message the report shows (all with `--verbose`).
-const MESSAGE_LINES: usize = 12;
-
-/// Breaks a long paragraph into lines of at most `width` characters.
-fn wrap(text: &str, width: usize) -> String {
-    let mut lines = vec![String::new()];
-    for word in text.split_whitespace() {
-        let line = lines.last_mut().expect("never empty");
-        if !line.is_empty() && line.len() + 1 + word.len() > width {
-            lines.push(word.to_owned());
-        } else {
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-    }
-    lines.join("\n")
-}
-
-fn indent(text: &str, by: &str) -> String {
-    text.lines()
-        .map(|line| format!("{by}{line}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn first_lines(text: &str, n: usize, verbose: bool) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    if verbose || lines.len() <= n {
-        return text.to_owned();
-    }
-    format!(
-        "{}\n[... {} more lines: run with --verbose to see them ...]",
-        lines[..n].join("\n"),
-        lines.len() - n
-    )
-}
-
-/// The human report.
-pub fn render(reports: &[Report], options: &Options, ui: &Ui) -> String {
-    let mut out = String::new();
-    let noun = match options.target {
-        Target::Exercises => "exercise",
-        Target::Solutions => "solution",
-    };
-    for report in reports {
-        out.push_str(&render_one(report, options, ui));
-        out.push('\n');
-    }
-    let passed = reports
-        .iter()
-        .filter(|r| r.verdict == Verdict::Passed)
-        .count();
-    let plural = if reports.len() == 1 { "" } else { "s" };
-    let summary = format!(
-        "{passed} of {} {noun}{plural} pass{}.",
-        reports.len(),
-        if reports.len() == 1 { "es" } else { "" }
-    );
-    let style = if passed == reports.len() {
-        Style::Green
-    } else {
-        Style::Bold
-    };
-    out.push_str(&ui.paint(&summary, style));
-    out.push('\n');
-    if options.target == Target::Exercises {
-        out.push_str(&next_step(reports));
-        out.push('\n');
-    }
-    out
-}
-
-fn render_one(report: &Report, options: &Options, ui: &Ui) -> String {
-    let exercise = report.exercise;
-    let name = exercise.name;
-    let passed = report
-        .tests
-        .iter()
-        .filter(|t| t.verdict == TestVerdict::Passed)
-        .count();
-    let (mark, headline, style) = match report.verdict {
-        Verdict::Passed => (
-            "✓",
-            format!("passed ({} tests)", report.tests.len()),
-            Style::Green,
-        ),
-        Verdict::NotStarted => ("○", "not started".to_owned(), Style::Yellow),
-        Verdict::Failing => (
-            "✗",
-            format!("{passed} of {} tests pass", report.tests.len()),
-            Style::Red,
-        ),
-        Verdict::DoesNotCompile => ("✗", "does not compile".to_owned(), Style::Red),
-        Verdict::SpecEdited => ("✗", "spec edited".to_owned(), Style::Red),
-    };
-    let mut out = format!(
-        "{} {}: {}\n",
-        ui.paint(mark, style),
-        ui.paint(name, Style::Bold),
-        ui.paint(&headline, style)
-    );
-    let crate_dir = exercise.dir(options.target);
-    match report.verdict {
-        Verdict::Passed => return out,
-        Verdict::NotStarted => {
-            let first_todo = report
-                .tests
-                .iter()
-                .filter_map(|t| t.todo_at.as_deref())
-                .min_by_key(|at| location_key(at));
-            out.push_str(&format!(
-                "    Every test stops at a todo!(){}.\n",
-                first_todo
-                    .map(|at| format!(" (the first at {at})"))
-                    .unwrap_or_default()
-            ));
-            out.push_str(&format!(
-                "    The task and its contract are at the top of {}.\n",
-                crate_dir.join("src").join("lib.rs").display()
-            ));
-        }
-        Verdict::DoesNotCompile => {
-            let errors = &report.compile_errors;
-            if options.verbose {
-                for error in errors {
-                    out.push_str(&indent(&error.rendered, "    "));
-                    out.push_str("\n\n");
-                }
-            } else if let Some(first) = errors.first() {
-                out.push_str(&indent(&first_lines(&first.rendered, 20, false), "    "));
-                out.push('\n');
-                let more = if errors.len() > 1 {
-                    format!("{} errors; ", errors.len())
-                } else {
-                    String::new()
-                };
-                out.push_str(&ui.paint(
-                    &format!("    ({more}the first is shown; `cargo xtask check {name} --verbose` shows the compiler's full output)\n"),
-                    Style::Dim,
-                ));
-            }
-        }
-        Verdict::SpecEdited => {
-            out.push_str("    These files differ from the ones that shipped, so no verdict can be trusted:\n");
-            for edited in &report.edited {
-                out.push_str(&format!(
-                    "      {} ({})\n",
-                    edited.path,
-                    if edited.missing { "missing" } else { "changed" }
-                ));
-            }
-            let paths: Vec<&str> = report.edited.iter().map(|e| e.path.as_str()).collect();
-            out.push_str(&format!(
-                "    Restore them with: git checkout -- {}\n",
-                paths.join(" ")
-            ));
-        }
-        Verdict::Failing => {
-            for test in report
-                .tests
-                .iter()
-                .filter(|t| t.verdict != TestVerdict::Passed)
-            {
-                out.push_str(&render_test(test, options, ui));
-            }
-            if report
-                .tests
-                .iter()
-                .any(|t| t.verdict == TestVerdict::TimedOut)
-            {
-                out.push_str(&indent(&wrap(verdict::HANG_ADVICE, 92), "    "));
-                out.push('\n');
-            }
-        }
-    }
-    if options.target == Target::Exercises {
-        out.push_str(&ui.paint(
-            &format!(
-                "    Book: Exercises > {} (cargo xtask book --open). Stuck? cargo xtask hint {name}\n",
-                exercise.title
-            ),
-            Style::Dim,
-        ));
-    }
-    out
-}
-
-fn render_test(test: &TestResult, options: &Options, ui: &Ui) -> String {
-    let style = match test.verdict {
-        TestVerdict::NotStarted | TestVerdict::Leaked => Style::Yellow,
-        _ => Style::Red,
-    };
-    let mut out = format!(
-        "    {} {}: {}\n",
-        ui.paint("✗", style),
-        test.name,
-        ui.paint(test.verdict.label(), style)
-    );
-    if test.verdict == TestVerdict::NotStarted {
-        if let Some(at) = &test.todo_at {
-            out.push_str(&format!("        stops at the todo!() at {at}\n"));
-        }
-        return out;
-    }
-    // The advice after a deadline message is given once per exercise.
-    let message = match test.message.find(" This looks like a deadlock") {
-        Some(at) if test.verdict == TestVerdict::TimedOut => &test.message[..at],
-        _ => &test.message,
-    };
-    out.push_str(&indent(
-        &first_lines(message, MESSAGE_LINES, options.verbose),
-        "        ",
-    ));
-    out.push('\n');
-    if let Some(diff) = &test.snapshot_diff {
-        out.push_str(&indent(diff, "        | "));
-        out.push('\n');
-    }
-    if let Some(location) = &test.location {
-        out.push_str(&ui.paint(&format!("        at {location}\n"), Style::Dim));
-    }
-    if let Some(at) = test
-        .todo_at
-        .as_ref()
-        .filter(|_| test.verdict != TestVerdict::NotStarted)
-    {
-        out.push_str(&format!(
-            "        (a todo!() was reached at {at}: that part is not written yet)\n"
-        ));
-    }
-    if options.verbose && !test.output.trim().is_empty() {
-        out.push_str("        --- the test's output ---\n");
-        out.push_str(&indent(test.output.trim_end(), "        "));
-        out.push('\n');
-    }
-    out
-}
-
-/// The one thing to do next, for the first exercise (in book order) that
-/// does not pass yet.
-fn next_step(reports: &[Report]) -> String {
-    let Some(report) = reports.iter().find(|r| r.verdict != Verdict::Passed) else {
-        return "Next: compare your code with the reference solutions (solutions/), explained in the book's \
-                Solutions part (cargo xtask book --open)."
-            .to_owned();
-    };
-    let name = report.exercise.name;
-    let lib = report.exercise.lib_rs();
-    match report.verdict {
-        Verdict::NotStarted => format!(
-            "Next: start `{name}`: read the task at the top of {}, and the book's page on it \
-             (cargo xtask book --open); then run `cargo xtask check {name}`.",
-            lib.display()
-        ),
-        Verdict::DoesNotCompile => format!(
-            "Next: make `{name}` compile{}, then run `cargo xtask check {name}`.",
-            report
-                .compile_errors
-                .first()
-                .and_then(|e| e.location.as_deref())
-                .map(|at| format!(" (start at {at})"))
-                .unwrap_or_default()
-        ),
-        Verdict::SpecEdited => format!(
-            "Next: restore the spec of `{name}` (the command is above), then run `cargo xtask check {name}`."
-        ),
-        Verdict::Failing => {
-            let first = report
-                .tests
-                .iter()
-                .find(|t| t.verdict != TestVerdict::Passed)
-                .map(|t| t.name.as_str())
-                .unwrap_or("");
-            format!(
-                "Next: in `{name}`, make `{first}` pass; `cargo xtask watch {name}` re-checks on every save, \
-                 and `cargo xtask hint {name}` helps when you are stuck."
-            )
-        }
-        Verdict::Passed => unreachable!("found a report that does not pass"),
-    }
-}
-
-/// The machine-readable report (`--json`).
-pub fn to_json(reports: &[Report], options: &Options) -> serde_json::Value {
-    let exercises: Vec<serde_json::Value> = reports
-        .iter()
-        .map(|report| {
-            json!({
-                "name": report.exercise.name,
-                "verdict": report.verdict.id(),
-                "tests": report.tests.iter().map(|t| json!({
-                    "name": t.name,
-                    "verdict": t.verdict.id(),
-                    "message": t.message,
-                    "location": t.location,
-                    "todo_at": t.todo_at,
-                    "snapshot_diff": t.snapshot_diff,
-                    "duration_ms": u64::try_from(t.duration.as_millis()).unwrap_or(u64::MAX),
-                })).collect::<Vec<_>>(),
-                "compile_errors": report.compile_errors.iter().map(|e| json!({
-                    "rendered": e.rendered,
-                    "location": e.location,
-                })).collect::<Vec<_>>(),
-                "edited": report.edited.iter().map(|e| json!({"path": e.path, "missing": e.missing})).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({
-        "target": match options.target { Target::Exercises => "exercises", Target::Solutions => "solutions" },
-        "passed": reports.iter().filter(|r| r.verdict == Verdict::Passed).count(),
-        "total": reports.len(),
-        "exercises": exercises,
-    })
 }

@@ -11,8 +11,11 @@ mod check;
 mod exercises;
 mod hints;
 mod manifest;
+mod procs;
+mod report;
 mod reset;
 mod runner;
+mod shipped;
 mod state;
 mod ui;
 mod verdict;
@@ -104,7 +107,7 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
-    /// For the workshop's authors: rewrite specs/SHA256SUMS after changing a spec or a snapshot.
+    /// For the workshop's authors: rewrite xtask/src/shipped.rs after changing a spec, a snapshot or a starter.
     #[command(hide = true)]
     Manifest {
         /// Only check that the manifest is up to date.
@@ -145,12 +148,18 @@ fn workspace_root() -> anyhow::Result<PathBuf> {
 }
 
 fn seconds(value: f64) -> anyhow::Result<Duration> {
-    anyhow::ensure!(
-        value.is_finite() && value > 0.0,
-        "--timeout must be a positive number of seconds, not {value}"
-    );
-    Ok(Duration::from_secs_f64(value))
+    match Duration::try_from_secs_f64(value) {
+        Ok(limit) if limit > Duration::ZERO && limit <= MAX_TIMEOUT => Ok(limit),
+        _ => anyhow::bail!(
+            "--timeout must be a number of seconds above 0 and at most {} (an hour), not {value}",
+            MAX_TIMEOUT.as_secs()
+        ),
+    }
 }
+
+/// The longest time limit a test may be given: a test that needs more is
+/// waiting for something that will not come.
+const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// Spec tests spend most of their time waiting (on timers, on a loopback
 /// server, on channels), so twice as many run at once as there are cores.
@@ -160,6 +169,9 @@ fn default_jobs() -> usize {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let root = workspace_root()?;
+    // Whatever a test starts and abandons is adopted by the checker, which
+    // then finds it and ends it (see `procs`).
+    procs::become_subreaper();
     match cli.command {
         Command::Check {
             exercises,
@@ -191,10 +203,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&check::to_json(&reports, &options))?
+                    serde_json::to_string_pretty(&report::to_json(&reports, &options))?
                 );
             } else {
-                print!("{}", check::render(&reports, &options, &ui));
+                print!("{}", report::render(&reports, &options, &ui));
             }
             let all_pass = reports.iter().all(|r| r.verdict == check::Verdict::Passed);
             Ok(if all_pass {
@@ -234,7 +246,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             let _ =
                                 state::record_status(&root, report.exercise, report.verdict.id());
                         }
-                        print!("{}", check::render(&reports, &options, &ui));
+                        print!("{}", report::render(&reports, &options, &ui));
                     }
                     Err(err) => eprintln!("error: {err:#}"),
                 },
@@ -347,19 +359,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Manifest { check } => {
+            let expected = manifest::compute(&root)?;
             if check {
                 let current =
-                    std::fs::read_to_string(root.join(manifest::MANIFEST)).unwrap_or_default();
+                    std::fs::read_to_string(root.join(manifest::SHIPPED)).unwrap_or_default();
                 anyhow::ensure!(
-                    current == manifest::compute(&root)?,
-                    "{} is out of date: a spec, a snapshot or a starter changed. \
+                    current == expected,
+                    "{} is out of date: a spec, a snapshot, a starter or a support crate changed. \
                      Run `cargo xtask manifest` and commit the result.",
-                    manifest::MANIFEST
+                    manifest::SHIPPED
                 );
-                println!("{} is up to date", manifest::MANIFEST);
+                println!("{} is up to date", manifest::SHIPPED);
             } else {
                 manifest::write(&root)?;
-                println!("wrote {}", manifest::MANIFEST);
+                println!("wrote {}", manifest::SHIPPED);
             }
             Ok(ExitCode::SUCCESS)
         }

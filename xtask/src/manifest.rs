@@ -1,14 +1,18 @@
-//! The manifest of files a learner must not change: each spec, its
-//! snapshots, the small `tests/spec.rs` files that run it, and the starter
-//! code that `cargo xtask reset` restores.
+//! What shipped, and what changed since: the files a learner must not
+//! change, and the tests each spec has.
 //!
-//! `specs/SHA256SUMS` lists a SHA-256 for each, in the format of the
-//! `sha256sum` tool (`sha256sum -c specs/SHA256SUMS` checks it from the
-//! workspace root). The checker compares before it runs an exercise's spec,
-//! so that editing a spec or a snapshot is reported as such instead of
-//! counting as a pass. A tidy test keeps the manifest up to date.
+//! The protected files are each spec, its snapshots and its starter code,
+//! the small `tests/spec.rs` files that run it, the workspace's cargo
+//! configuration, and the sources of the crates every spec runs on
+//! (`test-kit` and `leak-detection`). Their SHA-256 hashes, and the names of
+//! each spec's tests, live in the checker's own source, `xtask/src/shipped.rs`,
+//! which `cargo xtask manifest` writes and a tidy test keeps current. A
+//! manifest kept next to the specs could be edited along with them; this one
+//! can only be changed by changing the checker itself.
+//!
+//! This module reads files and compares hashes. It never writes anything but
+//! `xtask/src/shipped.rs`, and only when an author asks (`cargo xtask manifest`).
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -16,12 +20,19 @@ use anyhow::Context;
 use sha2::{Digest, Sha256};
 
 use crate::exercises::{EXERCISES, Exercise, Target};
+use crate::shipped;
 
-/// Where the manifest lives, relative to the workspace root.
-pub const MANIFEST: &str = "specs/SHA256SUMS";
+/// Where the shipped hashes live, relative to the workspace root.
+pub const SHIPPED: &str = "xtask/src/shipped.rs";
 
-/// The files of `exercise` that the manifest protects, relative to the root.
-pub fn protected_files(root: &Path, exercise: &Exercise) -> anyhow::Result<Vec<PathBuf>> {
+/// The crates every spec depends on, which must be the ones that shipped.
+pub const SUPPORT_CRATES: &[&str] = &["test-kit", "leak-detection"];
+
+/// Files every exercise depends on, whichever is checked.
+const SHARED_FILES: &[&str] = &[".cargo/config.toml"];
+
+/// The files of `exercise` that are protected, relative to the root.
+fn exercise_files(root: &Path, exercise: &Exercise) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = vec![
         exercise.spec_dir().join("spec.rs"),
         exercise
@@ -34,21 +45,36 @@ pub fn protected_files(root: &Path, exercise: &Exercise) -> anyhow::Result<Vec<P
             .join("spec.rs"),
     ];
     let snapshots = exercise.spec_dir().join("snapshots");
-    let listing = fs::read_dir(root.join(&snapshots))
-        .with_context(|| format!("listing {}", snapshots.display()))?;
-    let mut snaps = Vec::new();
-    for entry in listing {
-        let name = entry?.file_name();
-        if name.to_string_lossy().ends_with(".snap") {
-            snaps.push(snapshots.join(name));
+    if root.join(&snapshots).is_dir() {
+        let mut snaps = Vec::new();
+        for entry in fs::read_dir(root.join(&snapshots))
+            .with_context(|| format!("listing {}", snapshots.display()))?
+        {
+            let name = entry?.file_name();
+            if name.to_string_lossy().ends_with(".snap") {
+                snaps.push(snapshots.join(name));
+            }
         }
+        snaps.sort();
+        files.extend(snaps);
     }
-    snaps.sort();
-    files.extend(snaps);
-    let starter = exercise.spec_dir().join("starter");
-    let mut starter_files = Vec::new();
-    crate::state::collect_files(&root.join(&starter), &mut starter_files)?;
-    let mut starter_files: Vec<PathBuf> = starter_files
+    files.extend(relative_files(root, &exercise.spec_dir().join("starter"))?);
+    Ok(files)
+}
+
+/// The compiled sources of a support crate: its manifest and `src/`.
+fn support_files(root: &Path, name: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let dir = Path::new("crates").join(name);
+    let mut files = vec![dir.join("Cargo.toml")];
+    files.extend(relative_files(root, &dir.join("src"))?);
+    Ok(files)
+}
+
+/// Every file under `dir` (relative to `root`), relative to `root`, sorted.
+fn relative_files(root: &Path, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    crate::state::collect_files(&root.join(dir), &mut found)?;
+    let mut files: Vec<PathBuf> = found
         .into_iter()
         .map(|file| {
             file.strip_prefix(root)
@@ -56,8 +82,7 @@ pub fn protected_files(root: &Path, exercise: &Exercise) -> anyhow::Result<Vec<P
                 .unwrap_or(file)
         })
         .collect();
-    starter_files.sort();
-    files.extend(starter_files);
+    files.sort();
     Ok(files)
 }
 
@@ -66,40 +91,105 @@ fn sha256(path: &Path) -> anyhow::Result<String> {
     Ok(format!("{:x}", Sha256::digest(&bytes)))
 }
 
-/// The manifest as it should be for the files on disk now.
-pub fn compute(root: &Path) -> anyhow::Result<String> {
-    let mut lines = Vec::new();
-    for exercise in EXERCISES {
-        for file in protected_files(root, exercise)? {
-            lines.push(format!(
-                "{}  {}",
-                sha256(&root.join(&file))?,
-                slash_path(&file)
-            ));
+/// A path with `/` separators, as the manifest writes them on every platform.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The names of the tests of a spec, in the order they appear in it: every
+/// `fn` right after a `#[test]` (other attributes and comments between the
+/// two are skipped).
+pub fn tests_in_spec(source: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut after_test = false;
+    for line in source.lines().map(str::trim) {
+        if line == "#[test]" {
+            after_test = true;
+        } else if after_test {
+            if let Some(rest) = line.strip_prefix("fn ") {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                names.push(name);
+                after_test = false;
+            } else if !(line.starts_with("#[") || line.starts_with("//") || line.is_empty()) {
+                after_test = false;
+            }
         }
     }
-    lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
-    Ok(lines.join("\n") + "\n")
+    names
 }
 
-/// Writes the manifest (`cargo xtask manifest`, for the workshop's authors).
-pub fn write(root: &Path) -> anyhow::Result<()> {
-    let manifest = compute(root)?;
-    fs::write(root.join(MANIFEST), manifest).with_context(|| format!("writing {MANIFEST}"))
-}
-
-/// The recorded hashes, by path.
-fn recorded(root: &Path) -> anyhow::Result<BTreeMap<String, String>> {
-    let text = fs::read_to_string(root.join(MANIFEST))
-        .with_context(|| format!("reading {MANIFEST}: it ships with the workshop; restore it with `git checkout -- {MANIFEST}`"))?;
-    let mut hashes = BTreeMap::new();
-    for line in text.lines().filter(|line| !line.trim().is_empty()) {
-        let (hash, path) = line
-            .split_once("  ")
-            .with_context(|| format!("{MANIFEST}: a line is not `<sha256>  <path>`: {line}"))?;
-        hashes.insert(path.to_owned(), hash.to_owned());
+/// The source of `xtask/src/shipped.rs` for the files on disk now.
+pub fn compute(root: &Path) -> anyhow::Result<String> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut add = |file: &Path| -> anyhow::Result<()> {
+        files.push((slash_path(file), sha256(&root.join(file))?));
+        Ok(())
+    };
+    for file in SHARED_FILES {
+        add(Path::new(file))?;
     }
-    Ok(hashes)
+    for name in SUPPORT_CRATES {
+        for file in support_files(root, name)? {
+            add(&file)?;
+        }
+    }
+    let mut tests = Vec::new();
+    for exercise in EXERCISES {
+        for file in exercise_files(root, exercise)? {
+            add(&file)?;
+        }
+        let spec = exercise.spec_dir().join("spec.rs");
+        let source = fs::read_to_string(root.join(&spec))
+            .with_context(|| format!("reading {}", spec.display()))?;
+        tests.push((exercise.name, tests_in_spec(&source)));
+    }
+    files.sort();
+    files.dedup();
+
+    let mut out = String::from(
+        "//! What shipped: the SHA-256 of every file a learner must not change, and\n\
+         //! the tests of each spec, in the spec's order.\n\
+         //!\n\
+         //! Written by `cargo xtask manifest` from the workshop's own files; a tidy\n\
+         //! test (`xtask/tests/tidy.rs`) fails when it is out of date. Do not edit\n\
+         //! it by hand: change the spec, then run `cargo xtask manifest`.\n\
+         \n\
+         /// Each protected file, relative to the workspace root, and its SHA-256.\n\
+         pub const FILES: &[(&str, &str)] = &[\n",
+    );
+    for (path, hash) in &files {
+        out.push_str(&format!("    ({path:?}, {hash:?}),\n"));
+    }
+    out.push_str("];\n\n/// The tests of each exercise's spec, in the spec's order.\npub const TESTS: &[(&str, &[&str])] = &[\n");
+    for (exercise, names) in &tests {
+        out.push_str(&format!("    (\n        {exercise:?},\n        &[\n"));
+        for name in names {
+            out.push_str(&format!("            {name:?},\n"));
+        }
+        out.push_str("        ],\n    ),\n");
+    }
+    out.push_str("];\n");
+    Ok(out)
+}
+
+/// Writes `xtask/src/shipped.rs` (`cargo xtask manifest`, for the workshop's authors).
+pub fn write(root: &Path) -> anyhow::Result<()> {
+    let source = compute(root)?;
+    fs::write(root.join(SHIPPED), source).with_context(|| format!("writing {SHIPPED}"))
+}
+
+/// The tests of `exercise`'s spec as it shipped, in the spec's order.
+pub fn shipped_tests(exercise: &Exercise) -> &'static [&'static str] {
+    shipped::TESTS
+        .iter()
+        .find(|(name, _)| *name == exercise.name)
+        .map_or(&[], |(_, tests)| tests)
 }
 
 /// One protected file that differs from what shipped.
@@ -111,42 +201,103 @@ pub struct Edited {
     pub missing: bool,
 }
 
-/// The protected files of `exercise` that differ from the manifest: its
-/// spec folder, and the spec runner of the crate being checked.
-pub fn edited(root: &Path, exercise: &Exercise, target: Target) -> anyhow::Result<Vec<Edited>> {
-    let recorded = recorded(root)?;
+/// Compares the shipped files whose path starts with one of `prefixes`
+/// against the files under `base` (the same relative paths).
+fn compare(base: &Path, prefixes: &[String]) -> Vec<Edited> {
     let mut edited = Vec::new();
-    let prefixes = [
-        format!("specs/{}/", exercise.name),
-        format!("{}/", slash_path(&exercise.dir(target))),
-    ];
-    for (path, hash) in &recorded {
+    for (path, hash) in shipped::FILES {
         if !prefixes
             .iter()
             .any(|prefix| path.starts_with(prefix.as_str()))
         {
             continue;
         }
-        let file = root.join(path);
-        if !file.exists() {
-            edited.push(Edited {
-                path: path.clone(),
+        let file = base.join(path);
+        match sha256(&file) {
+            Err(_) if !file.exists() => edited.push(Edited {
+                path: (*path).to_owned(),
                 missing: true,
-            });
-        } else if &sha256(&file)? != hash {
-            edited.push(Edited {
-                path: path.clone(),
+            }),
+            Ok(actual) if actual == *hash => {}
+            _ => edited.push(Edited {
+                path: (*path).to_owned(),
                 missing: false,
+            }),
+        }
+    }
+    edited
+}
+
+/// The protected files of `exercise` that differ from what shipped: its spec
+/// folder, the spec runner of the crate being checked, and the workspace's
+/// cargo configuration.
+pub fn edited(root: &Path, exercise: &Exercise, target: Target) -> Vec<Edited> {
+    let mut prefixes = vec![
+        format!("specs/{}/", exercise.name),
+        format!("{}/tests/", slash_path(&exercise.dir(target))),
+    ];
+    prefixes.extend(SHARED_FILES.iter().map(|file| (*file).to_owned()));
+    compare(root, &prefixes)
+}
+
+/// The files of the support crate `name`, found at `dir` by the build, that
+/// differ from what shipped, or that it has and did not ship with (shown
+/// relative to `root` where they lie under it).
+pub fn edited_support_crate(root: &Path, name: &str, dir: &Path) -> Vec<Edited> {
+    let prefix = format!("crates/{name}/");
+    let shown = |file: &Path| {
+        file.strip_prefix(root)
+            .map_or_else(|_| file.display().to_string(), slash_path)
+    };
+    let mut edited = Vec::new();
+    let mut shipped_here = Vec::new();
+    for (path, hash) in shipped::FILES {
+        let Some(rest) = path.strip_prefix(prefix.as_str()) else {
+            continue;
+        };
+        let file = dir.join(rest);
+        shipped_here.push(file.clone());
+        if sha256(&file).ok().as_deref() != Some(*hash) {
+            edited.push(Edited {
+                path: shown(&file),
+                missing: !file.exists(),
             });
         }
     }
-    Ok(edited)
+    // A file added to the crate's sources is compiled too.
+    let mut found = Vec::new();
+    if crate::state::collect_files(&dir.join("src"), &mut found).is_ok() {
+        for file in found {
+            if !shipped_here.contains(&file) {
+                edited.push(Edited {
+                    path: shown(&file),
+                    missing: false,
+                });
+            }
+        }
+    }
+    edited
 }
 
-/// A path with `/` separators, as the manifest writes them on every platform.
-fn slash_path(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+#[cfg(test)]
+mod tests {
+    use super::tests_in_spec;
+
+    #[test]
+    fn test_names_are_read_in_order_past_attributes_and_comments() {
+        let source = "\
+#[test]
+fn first() {}
+
+fn helper() {}
+
+#[test]
+#[allow(unused)]
+// a comment
+fn second_one() -> () {}
+#[test]
+    fn third() {}
+";
+        assert_eq!(tests_in_spec(source), ["first", "second_one", "third"]);
+    }
 }

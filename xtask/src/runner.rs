@@ -1,23 +1,48 @@
-//! Running one test in a process of its own, with a time limit, whatever the
-//! test does.
+//! Running one test in a process of its own, with limits, whatever the test
+//! does.
 //!
 //! A learner's code can deadlock, spin forever, overflow its stack, abort,
-//! start threads that never end, or print gigabytes. The runner survives all
-//! of it: the test runs in its own process group, which is killed as a whole
-//! when the time is up; its output is read as it comes and only the first
-//! and last few kilobytes are kept; and the runner never waits for a pipe
-//! that something outside the group might hold open.
+//! call `exit`, allocate without end, start processes that never end, or
+//! print gigabytes. The runner survives all of it:
+//!
+//! - the test runs in its own process group, with a marker in its
+//!   environment that everything it starts inherits ([`crate::procs`]);
+//! - it is killed when its time is up, or when its resident memory passes
+//!   [`MEMORY_LIMIT`] (its address space is also capped, as a backstop);
+//! - after it ends, however it ends, whatever it started is found, named
+//!   in the [`Run`], killed and reaped;
+//! - its output is read as it comes, only the first and last few kilobytes
+//!   are kept, and what was read is kept even when something the test
+//!   started holds the pipes open.
+//!
+//! The runner reports what happened; turning that into a verdict is
+//! [`crate::verdict`]'s job.
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+use crate::procs::{self, Leftover};
+
 /// How much of the start and of the end of each stream is kept.
 const KEEP: usize = 32 * 1024;
+
+/// A test whose resident memory passes this is stopped: no spec test needs
+/// more than a few tens of megabytes.
+pub const MEMORY_LIMIT: u64 = 2 << 30;
+
+/// The address space each test process may reserve: far above what threads
+/// and allocators reserve without using, so only runaway allocation hits it.
+const ADDRESS_SPACE_LIMIT: u64 = 8 << 30;
+
+/// How long the runner waits for the output pipes to close after the test
+/// and everything it started are gone.
+const PIPE_GRACE: Duration = Duration::from_millis(500);
 
 /// The output of one stream, bounded: the head and the tail, and how much
 /// was skipped in between.
@@ -68,6 +93,11 @@ pub enum Ending {
     Exited(ExitStatus),
     /// It was still running at the time limit and was killed.
     TimedOut,
+    /// Its resident memory passed [`MEMORY_LIMIT`] and it was killed.
+    OutOfMemory {
+        /// The resident memory last seen, in bytes.
+        resident: u64,
+    },
 }
 
 /// Everything the runner learned about one test run.
@@ -81,24 +111,70 @@ pub struct Run {
     pub stderr: Captured,
     /// How long it ran.
     pub duration: Duration,
+    /// Processes it started that were still alive after it exited (they
+    /// have been killed since).
+    pub leftovers: Vec<Leftover>,
+}
+
+/// The tests running now, by process id, so that the clean-up after one
+/// test never touches another.
+#[derive(Debug, Default)]
+pub struct Running(Mutex<Vec<u32>>);
+
+impl Running {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<u32>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` with the other tests' process ids, while no test can start:
+    /// a process being started has not got its marker yet, and must not be
+    /// taken for something a test left behind.
+    fn while_none_starts<R>(&self, me: u32, f: impl FnOnce(&[u32]) -> R) -> R {
+        let tests = self.lock();
+        let others: Vec<u32> = tests.iter().copied().filter(|pid| *pid != me).collect();
+        f(&others)
+    }
+}
+
+/// What a test may use.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Its time limit.
+    pub time: Duration,
+    /// The resident memory at which it is stopped.
+    pub memory: u64,
+}
+
+/// A marker no other test run of this checker carries.
+fn next_marker() -> String {
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        COUNT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// Runs the test `name` of the test binary `binary`, alone, in its own
-/// process group, killed after `limit`.
+/// process group, within `limits`; `running` is shared by every runner of
+/// one check.
 pub fn run_test(
     binary: &Path,
     name: &str,
     cwd: &Path,
     env: &[(&str, String)],
-    limit: Duration,
+    limits: Limits,
+    running: &Running,
 ) -> anyhow::Result<Run> {
+    let marker = next_marker();
     let mut command = Command::new(binary);
     command
         .args([name, "--exact", "--nocapture", "--test-threads=1"])
         .current_dir(cwd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        .env(procs::MARKER, &marker);
     for (key, value) in env {
         command.env(key, value);
     }
@@ -108,13 +184,23 @@ pub fn run_test(
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
-        // A group of its own: on timeout we kill the test and everything it started.
+        // A group of its own: whatever the test starts is in it, unless it
+        // leaves on purpose (`setsid`), and then the marker still finds it.
         command.process_group(0);
     }
     let started = Instant::now();
-    let mut child = command
-        .spawn()
-        .with_context(|| format!("starting {}", binary.display()))?;
+    let mut child = {
+        // Registered while the lock is held, so that no other runner's
+        // clean-up can see this test before it is known to be a test.
+        let mut tests = running.lock();
+        let child = command
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        tests.push(child.id());
+        child
+    };
+    let leader = child.id();
+    procs::limit_address_space(leader, ADDRESS_SPACE_LIMIT);
     let stdout = drain(child.stdout.take().expect("piped"));
     let stderr = drain(child.stderr.take().expect("piped"));
 
@@ -122,24 +208,40 @@ pub fn run_test(
         if let Some(status) = child.try_wait().context("waiting for a test")? {
             break Ending::Exited(status);
         }
-        if started.elapsed() >= limit {
-            kill_group(&mut child);
+        if started.elapsed() >= limits.time {
             break Ending::TimedOut;
+        }
+        if let Some(resident) = procs::resident_bytes(leader).filter(|r| *r > limits.memory) {
+            break Ending::OutOfMemory { resident };
         }
         std::thread::sleep(Duration::from_millis(5));
     };
     let duration = started.elapsed();
-    // Normally the pipes close when the process is gone. A grandchild that
-    // left the group could keep them open: then we stop waiting for them.
-    let collect = |rx: mpsc::Receiver<Captured>| {
-        rx.recv_timeout(Duration::from_millis(500))
-            .unwrap_or_default()
-    };
+    // What it left behind is only a finding when it ended on its own: a test
+    // stopped mid-way had no chance to clean up.
+    let leftovers = running.while_none_starts(leader, |others| {
+        let leftovers = match ending {
+            Ending::Exited(_) => procs::leftovers(leader, &marker, others),
+            Ending::TimedOut | Ending::OutOfMemory { .. } => Vec::new(),
+        };
+        // Now end everything: the group (the test itself too, if it still
+        // runs), the escaped, the orphaned.
+        procs::end(leader, &marker, others, Duration::from_millis(500));
+        leftovers
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    running.lock().retain(|pid| *pid != leader);
+    // The pipes close once the last process holding them is gone; if one
+    // escaped even so, keep what was read.
+    let stdout = stdout.finish(PIPE_GRACE);
+    let stderr = stderr.finish(PIPE_GRACE);
     Ok(Run {
         ending,
-        stdout: collect(stdout),
-        stderr: collect(stderr),
+        stdout,
+        stderr,
         duration,
+        leftovers,
     })
 }
 
@@ -151,38 +253,50 @@ const REMOVED_ENV: &[&str] = &[
     "INSTA_PENDING_DIR",
     "INSTA_GLOB_FILTER",
     "INSTA_SNAPSHOT_REFERENCES_FILE",
+    "INSTA_UPDATE_SNAPSHOTS",
     "RUST_TEST_THREADS",
     "RUST_TEST_NOCAPTURE",
+    "RUST_TEST_SHUFFLE",
     "RUST_MIN_STACK",
 ];
 
-/// Reads a stream to its end on a thread of its own, keeping a bounded part.
-fn drain(mut stream: impl Read + Send + 'static) -> mpsc::Receiver<Captured> {
-    let (tx, rx) = mpsc::channel();
+/// A stream being read to its end on a thread of its own.
+struct Drain {
+    captured: Arc<Mutex<Captured>>,
+    done: std::sync::mpsc::Receiver<()>,
+}
+
+impl Drain {
+    /// What was read, once the stream ended or `grace` passed.
+    fn finish(self, grace: Duration) -> Captured {
+        let _ = self.done.recv_timeout(grace);
+        self.captured
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Reads a stream to its end on a thread of its own, keeping a bounded part
+/// that can be read at any moment.
+fn drain(mut stream: impl Read + Send + 'static) -> Drain {
+    let captured = Arc::new(Mutex::new(Captured::default()));
+    let (done_tx, done) = std::sync::mpsc::channel();
+    let shared = Arc::clone(&captured);
     std::thread::spawn(move || {
-        let mut captured = Captured::default();
         let mut buffer = vec![0; 16 * 1024];
         while let Ok(n) = stream.read(&mut buffer) {
             if n == 0 {
                 break;
             }
-            captured.push(&buffer[..n]);
+            shared
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(&buffer[..n]);
         }
-        let _ = tx.send(captured);
+        let _ = done_tx.send(());
     });
-    rx
-}
-
-fn kill_group(child: &mut Child) {
-    #[cfg(unix)]
-    {
-        // The test leads its own group, so its pid is the group's id. The
-        // group may already be gone; `child.kill()` below is the fallback.
-        let group = rustix::process::Pid::from_child(child);
-        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    Drain { captured, done }
 }
 
 #[cfg(test)]

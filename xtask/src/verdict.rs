@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::runner::{Ending, Run};
+use crate::runner::{Ending, Limits, Run};
 
 /// The verdict on one test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,9 +15,12 @@ pub enum TestVerdict {
     Failing,
     /// It did not finish in time: most likely a deadlock or a livelock.
     TimedOut,
-    /// It passed its assertions but left threads or tasks running.
+    /// It passed its assertions but left threads, tasks or processes running.
     Leaked,
-    /// The process died without a panic: a stack overflow or an abort.
+    /// Its memory grew past the runner's limit and it was stopped.
+    TooMuchMemory,
+    /// The process ended before the test did, without a test failure: a
+    /// stack overflow, an abort, or an `exit` call.
     Crashed,
 }
 
@@ -30,6 +33,7 @@ impl TestVerdict {
             TestVerdict::Failing => "failing",
             TestVerdict::TimedOut => "timed out",
             TestVerdict::Leaked => "leaked",
+            TestVerdict::TooMuchMemory => "used too much memory",
             TestVerdict::Crashed => "crashed",
         }
     }
@@ -42,6 +46,7 @@ impl TestVerdict {
             TestVerdict::Failing => "failing",
             TestVerdict::TimedOut => "timed_out",
             TestVerdict::Leaked => "leaked",
+            TestVerdict::TooMuchMemory => "too_much_memory",
             TestVerdict::Crashed => "crashed",
         }
     }
@@ -166,8 +171,21 @@ fn snapshot_diff(output: &str) -> Option<String> {
     Some(diff)
 }
 
+/// Whether libtest itself reported `full_name` as passed: its line for the
+/// test (output of the test itself may sit between the name and the `ok`)
+/// and its summary of one test passed and none failed.
+fn harness_reported_a_pass(stdout: &str, full_name: &str) -> bool {
+    let started = format!("test {full_name} ... ");
+    let Some(at) = stdout.find(&started) else {
+        return false;
+    };
+    stdout[at..]
+        .lines()
+        .any(|line| line.starts_with("test result: ok. 1 passed; 0 failed;"))
+}
+
 /// Judges one run of the test `full_name` (`spec::...`).
-pub fn judge(full_name: &str, run: &Run, limit: Duration) -> TestResult {
+pub fn judge(full_name: &str, run: &Run, limits: Limits) -> TestResult {
     let stderr = run.stderr.text();
     let stdout = run.stdout.text();
     let output = format!("{stdout}{stderr}");
@@ -193,77 +211,171 @@ pub fn judge(full_name: &str, run: &Run, limit: Duration) -> TestResult {
     let status = match &run.ending {
         Ending::TimedOut => {
             result.verdict = TestVerdict::TimedOut;
-            result.message = format!("still running after {limit:?}, so it was stopped");
+            result.message = format!("still running after {:?}, so it was stopped", limits.time);
+            return result;
+        }
+        Ending::OutOfMemory { resident } => {
+            result.verdict = TestVerdict::TooMuchMemory;
+            result.message = format!(
+                "used more than {} of memory ({} when it was stopped): something grows without bound \
+                 (an unbounded channel or queue, a buffer nobody drains, or a loop that keeps allocating?)",
+                bytes(limits.memory),
+                bytes(*resident)
+            );
             return result;
         }
         Ending::Exited(status) => *status,
     };
-    if status.success() {
-        result.verdict = TestVerdict::Passed;
+    let reported_pass = harness_reported_a_pass(&stdout, full_name);
+    if status.success() && reported_pass {
+        if run.leftovers.is_empty() {
+            result.verdict = TestVerdict::Passed;
+        } else {
+            result.verdict = TestVerdict::Leaked;
+            result.message = leftover_message(&run.leftovers, "passed its assertions, but it");
+        }
         return result;
     }
-    // The panic that failed the test is the last one on the test's own thread
-    // (helpers re-raise a worker's panic on it without printing it again, so
-    // the worker, which carries the test's name too, printed it).
+    // The panic that failed the test is the first one on the test's own
+    // thread: later ones (a destructor that panics while unwinding, a
+    // message printed during clean-up) cannot take its place. The kit runs
+    // test bodies on a worker that carries the test's name, and re-raises
+    // its panic on the test thread without printing it again.
     let primary = found
         .iter()
-        .rev()
         .find(|panic| panic.thread == full_name)
-        .or(found.last());
-    let Some(primary) = primary else {
-        result.verdict = TestVerdict::Crashed;
-        result.message = crash_message(&status, &stderr);
-        return result;
-    };
-    result.message = primary.message.clone();
-    if !primary.location.starts_with("crates/test-kit/") {
-        result.location = Some(primary.location.clone());
+        .or(found.first());
+    let died_of_a_signal = exit_signal(&status).is_some();
+    match primary {
+        Some(primary) if !status.success() && !died_of_a_signal => {
+            result.message = primary.message.clone();
+            if !primary.location.starts_with("crates/test-kit/") {
+                result.location = Some(primary.location.clone());
+            }
+            result.verdict = if primary.message.starts_with("not yet implemented") {
+                TestVerdict::NotStarted
+            } else if primary.message.starts_with("leak detected") {
+                TestVerdict::Leaked
+            } else if primary.message.starts_with("did not finish within") {
+                TestVerdict::TimedOut
+            } else {
+                TestVerdict::Failing
+            };
+            if primary.message.starts_with("snapshot assertion") {
+                result.snapshot_diff = snapshot_diff(&result.output);
+            }
+        }
+        _ => {
+            result.verdict = TestVerdict::Crashed;
+            result.message = crash_message(&status, &stderr, &found);
+            if let Some(first) = found.first()
+                && !first.location.starts_with("crates/test-kit/")
+            {
+                result.location = Some(first.location.clone());
+            }
+        }
     }
-    result.verdict = if primary.message.starts_with("not yet implemented") {
-        TestVerdict::NotStarted
-    } else if primary.message.starts_with("leak detected") {
-        TestVerdict::Leaked
-    } else if primary.message.starts_with("did not finish within") {
-        TestVerdict::TimedOut
-    } else {
-        TestVerdict::Failing
-    };
-    if primary.message.starts_with("snapshot assertion") {
-        result.snapshot_diff = snapshot_diff(&result.output);
+    if !run.leftovers.is_empty() {
+        result.message.push_str("\n\n");
+        result
+            .message
+            .push_str(&leftover_message(&run.leftovers, "also"));
     }
     result
 }
 
-fn crash_message(status: &std::process::ExitStatus, stderr: &str) -> String {
-    let cause = if stderr.contains("has overflowed its stack") {
-        "a stack overflow (endless recursion?)".to_owned()
+/// `2 GiB`, `310 MiB`.
+fn bytes(n: u64) -> String {
+    if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
+        format!("{} GiB", n >> 30)
     } else {
-        #[cfg(unix)]
-        {
-            use std::os::unix::process::ExitStatusExt;
-            match status.signal() {
-                Some(6) => {
-                    "an abort (a panic while panicking, or `std::process::abort`)".to_owned()
-                }
-                Some(9) => "SIGKILL (out of memory?)".to_owned(),
-                Some(11) => "a segmentation fault".to_owned(),
-                Some(signal) => format!("signal {signal}"),
-                None => format!("exit status {status} without a panic message"),
+        format!("{} MiB", n >> 20)
+    }
+}
+
+/// What to say about processes a test left behind.
+fn leftover_message(leftovers: &[crate::procs::Leftover], how: &str) -> String {
+    let n = leftovers.len();
+    let list: Vec<String> = leftovers.iter().map(|l| format!("  - {l}")).collect();
+    format!(
+        "leak detected: the test {how} left {n} process{} running after it ended (the checker has ended {}):\n{}\n\
+         A process you start keeps running when its `Child` is dropped: wait for it (`child.wait()`), \
+         or kill it and then wait, before you return.",
+        if n == 1 { "" } else { "es" },
+        if n == 1 { "it" } else { "them" },
+        list.join("\n")
+    )
+}
+
+#[cfg(unix)]
+fn exit_signal(status: &std::process::ExitStatus) -> Option<i32> {
+    use std::os::unix::process::ExitStatusExt;
+    status.signal()
+}
+
+#[cfg(not(unix))]
+fn exit_signal(_status: &std::process::ExitStatus) -> Option<i32> {
+    None
+}
+
+fn crash_message(status: &std::process::ExitStatus, stderr: &str, found: &[Panic]) -> String {
+    let cause = if stderr.contains("has overflowed its stack") {
+        "The test process died of a stack overflow (endless recursion?)".to_owned()
+    } else if stderr.contains("memory allocation of") && stderr.contains("failed") {
+        format!(
+            "The test process ran out of memory: an allocation failed ({}). Something grows without bound \
+             (an unbounded channel or queue, or a loop that keeps allocating?)",
+            stderr
+                .lines()
+                .find(|line| line.contains("memory allocation of"))
+                .unwrap_or_default()
+                .trim()
+        )
+    } else {
+        match (exit_signal(status), status.code()) {
+            (Some(6), _) if found.len() >= 2 => "The test process was aborted: a panic while another panic \
+                 was unwinding (often a `Drop` that panics, or an `unwrap` in a destructor)"
+                .to_owned(),
+            (Some(6), _) => {
+                "The test process was aborted (`std::process::abort`, or a panic while panicking)".to_owned()
             }
-        }
-        #[cfg(not(unix))]
-        {
-            format!("exit status {status} without a panic message")
+            (Some(9), _) => "The test process was killed (SIGKILL: out of memory?)".to_owned(),
+            (Some(11), _) => "The test process died of a segmentation fault".to_owned(),
+            (Some(signal), _) => format!("The test process died of signal {signal}"),
+            (None, Some(0)) => "The test process exited (exit code 0) before the test finished: \
+                 the test harness never reported the test as passed. Something called `std::process::exit`, \
+                 which ends the whole process at once"
+                .to_owned(),
+            (None, Some(code)) => format!(
+                "The test process exited (exit code {code}) before the test finished, without a test failure: \
+                 something called `std::process::exit`"
+            ),
+            (None, None) => "The test process ended without an exit code".to_owned(),
         }
     };
-    let last_lines: Vec<&str> = stderr.lines().rev().take(5).collect();
-    let last_lines: Vec<&str> = last_lines.into_iter().rev().collect();
-    format!(
-        "The test process died of {cause}.\n{}",
-        last_lines.join("\n")
-    )
-    .trim_end()
-    .to_owned()
+    let mut message = format!("{cause}.");
+    // The learner's own panics are what explain most crashes: show them all.
+    for panic in found.iter().take(3) {
+        message.push_str(&format!(
+            "\nthread '{}' panicked at {}:\n{}",
+            panic.thread,
+            panic.location,
+            first_lines(&panic.message, 6)
+        ));
+    }
+    if found.is_empty() {
+        let last_lines: Vec<&str> = stderr.lines().rev().take(5).collect();
+        let last_lines: Vec<&str> = last_lines.into_iter().rev().collect();
+        if !last_lines.is_empty() {
+            message.push_str("\nThe last lines it printed:\n");
+            message.push_str(&last_lines.join("\n"));
+        }
+    }
+    message.trim_end().to_owned()
+}
+
+fn first_lines(text: &str, n: usize) -> String {
+    text.lines().take(n).collect::<Vec<_>>().join("\n")
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ impl Workspace {
             &common::root().join("exercises"),
             &dir.path().join("exercises"),
         );
+        common::sync_lock_file(dir.path());
         Workspace { dir }
     }
 

@@ -100,9 +100,29 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// Shared set-up of a temporary workspace: manifest, lock file, cargo
 /// config, and the specs.
+///
+/// The lock file is the real one, trimmed by cargo to the temporary
+/// workspace's members (same versions, no network): the checker builds
+/// with `--locked`, which refuses a lock file that does not match.
 pub fn prepare(dir: &Path, members: &str) {
     fs::write(dir.join("Cargo.toml"), workspace_manifest(members)).unwrap();
     fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     copy_dir(&root().join(".cargo"), &dir.join(".cargo"));
     copy_dir(&root().join("specs"), &dir.join("specs"));
+}
+
+/// Brings the lock file of a prepared workspace in line with its members,
+/// once they are in place.
+pub fn sync_lock_file(dir: &Path) {
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["update", "--workspace", "--offline", "--quiet"])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run cargo update");
+    assert!(
+        status.success(),
+        "cargo update --workspace --offline in {}",
+        dir.display()
+    );
 }
