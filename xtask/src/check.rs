@@ -285,9 +285,35 @@ fn remove_tree(dir: &Path) {
 struct Job {
     report: usize,
     binary: PathBuf,
+    stamp: Stamp,
     cwd: PathBuf,
     name: String,
     snapshots: PathBuf,
+}
+
+/// What a file is, cheaply: a binary replaced or rewritten after the build
+/// (by something a test started, say) has another stamp.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: (u64, u64),
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let metadata = fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+            #[cfg(unix)]
+            inode: {
+                use std::os::unix::fs::MetadataExt;
+                (metadata.dev(), metadata.ino())
+            },
+        })
+    }
 }
 
 /// Checks `exercises` and returns one report each, in the same order.
@@ -380,16 +406,18 @@ pub fn check(
             continue;
         }
         let snapshots = PrivateSnapshots::create(root, binary, report.exercise, target)?;
+        let stamp = Stamp::of(binary).context("reading the spec binary's metadata")?;
         for name in shipped {
             queue.push_back(Job {
                 report: index,
                 binary: binary.clone(),
+                stamp: stamp.clone(),
                 cwd: cwd.clone(),
                 name: format!("spec::{name}"),
                 snapshots: snapshots.root.clone(),
             });
         }
-        private.push((index, snapshots));
+        private.push((index, snapshots, binary.clone(), stamp));
     }
 
     // 4. Every test in a process of its own, `jobs` at a time.
@@ -397,6 +425,7 @@ pub fn check(
     let queue = Mutex::new(queue);
     let results: Mutex<Vec<(usize, TestResult)>> = Mutex::new(Vec::new());
     let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    let replaced: Mutex<Vec<(usize, PathBuf)>> = Mutex::new(Vec::new());
     let running = Running::default();
     let limits = Limits {
         time: options.timeout,
@@ -413,6 +442,14 @@ pub fn check(
                     let done = results.lock().expect("no panics under this lock").len();
                     ui.progress()
                         .set(&format!("Running the specs: {done}/{total} ({})", job.name));
+                    if Stamp::of(&job.binary).as_ref() != Some(&job.stamp) {
+                        // Whatever runs from it now is not what was built.
+                        replaced
+                            .lock()
+                            .expect("no panics under this lock")
+                            .push((job.report, job.binary.clone()));
+                        continue;
+                    }
                     let env = test_env(&job.snapshots);
                     match runner::run_test(&job.binary, &job.name, &job.cwd, &env, limits, &running)
                     {
@@ -444,8 +481,19 @@ pub fn check(
     }
 
     // 5. Nothing the tests did may have changed what they were judged by.
-    for (index, snapshots) in &private {
+    let mut replaced = replaced.into_inner().expect("no panics under this lock");
+    for (index, snapshots, binary, stamp) in &private {
         reports[*index].edited(snapshots.edited());
+        if Stamp::of(binary).as_ref() != Some(stamp) {
+            replaced.push((*index, binary.clone()));
+        }
+    }
+    for (index, binary) in replaced {
+        reports[index].cannot_judge(format!(
+            "the spec binary ({}) was replaced or changed while the tests ran, after it was built: \
+             code under test must not write the build's output",
+            binary.display()
+        ));
     }
     drop(private);
     for report in &mut reports {

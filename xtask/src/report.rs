@@ -418,3 +418,25 @@ pub fn to_json(reports: &[Report], options: &Options) -> serde_json::Value {
         "exercises": exercises,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{count, escape};
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(escape("a\x1b[2Jb"), "a␛[2Jb");
+        assert_eq!(escape("line\r\nnext\ttab"), "line␍\nnext\ttab");
+        assert_eq!(escape("bell\x07 del\x7f"), "bell␇ del␡");
+        assert_eq!(escape("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(escape("abc\u{202e}def"), "abc\\u{202e}def");
+        assert_eq!(escape("plain ✓ text"), "plain ✓ text");
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(count(1, "test"), "1 test");
+        assert_eq!(count(0, "test"), "0 tests");
+        assert_eq!(count(12, "test"), "12 tests");
+    }
+}

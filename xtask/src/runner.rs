@@ -34,7 +34,7 @@ const KEEP: usize = 32 * 1024;
 
 /// A test whose resident memory passes this is stopped: no spec test needs
 /// more than a few tens of megabytes.
-pub const MEMORY_LIMIT: u64 = 2 << 30;
+pub const MEMORY_LIMIT: u64 = 1 << 30;
 
 /// The address space each test process may reserve: far above what threads
 /// and allocators reserve without using, so only runaway allocation hits it.
@@ -114,6 +114,8 @@ pub struct Run {
     /// Processes it started that were still alive after it exited (they
     /// have been killed since).
     pub leftovers: Vec<Leftover>,
+    /// The most resident memory it was seen using, in bytes.
+    pub peak_resident: u64,
 }
 
 /// The tests running now, by process id, so that the clean-up after one
@@ -204,6 +206,7 @@ pub fn run_test(
     let stdout = drain(child.stdout.take().expect("piped"));
     let stderr = drain(child.stderr.take().expect("piped"));
 
+    let mut peak_resident = 0;
     let ending = loop {
         if let Some(status) = child.try_wait().context("waiting for a test")? {
             break Ending::Exited(status);
@@ -211,8 +214,11 @@ pub fn run_test(
         if started.elapsed() >= limits.time {
             break Ending::TimedOut;
         }
-        if let Some(resident) = procs::resident_bytes(leader).filter(|r| *r > limits.memory) {
-            break Ending::OutOfMemory { resident };
+        if let Some(resident) = procs::resident_bytes(leader) {
+            peak_resident = peak_resident.max(resident);
+            if resident > limits.memory {
+                break Ending::OutOfMemory { resident };
+            }
         }
         std::thread::sleep(Duration::from_millis(5));
     };
@@ -242,6 +248,7 @@ pub fn run_test(
         stderr,
         duration,
         leftovers,
+        peak_resident,
     })
 }
 

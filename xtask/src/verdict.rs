@@ -208,7 +208,15 @@ pub fn judge(full_name: &str, run: &Run, limits: Limits) -> TestResult {
         output,
         duration: run.duration,
     };
+    // A test that was still growing when its time ran out was not stuck:
+    // it was filling memory.
+    let growing = run.peak_resident >= limits.memory / 2;
     let status = match &run.ending {
+        Ending::TimedOut if growing => {
+            result.verdict = TestVerdict::TooMuchMemory;
+            result.message = growth_message(limits.time, run.peak_resident);
+            return result;
+        }
         Ending::TimedOut => {
             result.verdict = TestVerdict::TimedOut;
             result.message = format!("still running after {:?}, so it was stopped", limits.time);
@@ -256,6 +264,9 @@ pub fn judge(full_name: &str, run: &Run, limits: Limits) -> TestResult {
                 TestVerdict::NotStarted
             } else if primary.message.starts_with("leak detected") {
                 TestVerdict::Leaked
+            } else if primary.message.starts_with("did not finish within") && growing {
+                result.message = growth_message(run.duration, run.peak_resident);
+                TestVerdict::TooMuchMemory
             } else if primary.message.starts_with("did not finish within") {
                 TestVerdict::TimedOut
             } else {
@@ -266,7 +277,11 @@ pub fn judge(full_name: &str, run: &Run, limits: Limits) -> TestResult {
             }
         }
         _ => {
-            result.verdict = TestVerdict::Crashed;
+            result.verdict = if stderr.contains("memory allocation of") {
+                TestVerdict::TooMuchMemory
+            } else {
+                TestVerdict::Crashed
+            };
             result.message = crash_message(&status, &stderr, &found);
             if let Some(first) = found.first()
                 && !first.location.starts_with("crates/test-kit/")
@@ -282,6 +297,15 @@ pub fn judge(full_name: &str, run: &Run, limits: Limits) -> TestResult {
             .push_str(&leftover_message(&run.leftovers, "also"));
     }
     result
+}
+
+fn growth_message(after: Duration, resident: u64) -> String {
+    format!(
+        "still running after {after:.1?} and using {} of memory when it was stopped, far more than any test \
+         here needs: something grows without bound (an unbounded channel or queue, a buffer nobody drains, \
+         or a loop that keeps allocating?)",
+        bytes(resident)
+    )
 }
 
 /// `2 GiB`, `310 MiB`.

@@ -12,87 +12,10 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
-
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-fn one_at_a_time() -> MutexGuard<'static, ()> {
-    ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// A temporary copy of the workspace: the exercises, specs and starters, with
-/// the workshop's own crates shared with the real one.
-struct Workspace {
-    dir: tempfile::TempDir,
-}
-
-impl Workspace {
-    fn new() -> Workspace {
-        let dir = tempfile::tempdir().unwrap();
-        common::prepare(dir.path(), "\"exercises/*\"");
-        common::copy_dir(
-            &common::root().join("exercises"),
-            &dir.path().join("exercises"),
-        );
-        common::sync_lock_file(dir.path());
-        Workspace { dir }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn lib_rs(&self, exercise: &str) -> PathBuf {
-        self.path()
-            .join("exercises")
-            .join(exercise)
-            .join("src/lib.rs")
-    }
-
-    /// Puts `source` in place of the exercise's `lib.rs`.
-    fn write_exercise(&self, exercise: &str, source: &str) {
-        fs::write(self.lib_rs(exercise), source).unwrap();
-    }
-
-    /// Solves an exercise with its reference solution.
-    fn solve(&self, exercise: &str) {
-        let solution = fs::read_to_string(
-            common::root()
-                .join("solutions")
-                .join(exercise)
-                .join("src/lib.rs"),
-        )
-        .unwrap();
-        self.write_exercise(exercise, &solution);
-    }
-
-    /// `cargo xtask <args>`, from the workspace, the way cargo's alias runs it.
-    fn xtask(&self, args: &[&str]) -> Command {
-        let mut command = Command::cargo_bin("xtask").unwrap();
-        command
-            .current_dir(self.path())
-            .env("CARGO_TARGET_DIR", common::target_dir())
-            .env_remove("INSTA_UPDATE")
-            .env_remove("INSTA_FORCE_PASS")
-            .args(args);
-        command
-    }
-
-    /// Runs the checker; returns its exit code and its (plain) output.
-    fn check(&self, args: &[&str]) -> (i32, String) {
-        let output = self.xtask(args).output().unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        (
-            output.status.code().unwrap_or(-1),
-            format!("{stdout}{stderr}"),
-        )
-    }
-}
+use common::{Workspace, one_at_a_time};
 
 /// Snapshots checker output, hiding what varies between runs.
 macro_rules! assert_output {

@@ -9,6 +9,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use assert_cmd::Command;
 
 /// The real workspace root.
 pub fn root() -> PathBuf {
@@ -125,4 +128,72 @@ pub fn sync_lock_file(dir: &Path) {
         "cargo update --workspace --offline in {}",
         dir.display()
     );
+}
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+pub fn one_at_a_time() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A temporary copy of the workspace: the exercises, specs and starters, with
+/// the workshop's own crates shared with the real one.
+pub struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        prepare(dir.path(), "\"exercises/*\"");
+        copy_dir(&root().join("exercises"), &dir.path().join("exercises"));
+        sync_lock_file(dir.path());
+        Workspace { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn lib_rs(&self, exercise: &str) -> PathBuf {
+        self.path()
+            .join("exercises")
+            .join(exercise)
+            .join("src/lib.rs")
+    }
+
+    /// Puts `source` in place of the exercise's `lib.rs`.
+    pub fn write_exercise(&self, exercise: &str, source: &str) {
+        fs::write(self.lib_rs(exercise), source).unwrap();
+    }
+
+    /// Solves an exercise with its reference solution.
+    pub fn solve(&self, exercise: &str) {
+        let solution =
+            fs::read_to_string(root().join("solutions").join(exercise).join("src/lib.rs")).unwrap();
+        self.write_exercise(exercise, &solution);
+    }
+
+    /// `cargo xtask <args>`, from the workspace, the way cargo's alias runs it.
+    pub fn xtask(&self, args: &[&str]) -> Command {
+        let mut command = Command::cargo_bin("xtask").unwrap();
+        command
+            .current_dir(self.path())
+            .env("CARGO_TARGET_DIR", target_dir())
+            .env_remove("INSTA_UPDATE")
+            .env_remove("INSTA_FORCE_PASS")
+            .args(args);
+        command
+    }
+
+    /// Runs the checker; returns its exit code and its (plain) output.
+    pub fn check(&self, args: &[&str]) -> (i32, String) {
+        let output = self.xtask(args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (
+            output.status.code().unwrap_or(-1),
+            format!("{stdout}{stderr}"),
+        )
+    }
 }
