@@ -58,7 +58,8 @@ fn every_rust_file_starts_with_its_docs() {
 #[test]
 fn every_exercise_has_todo_markers_and_every_solution_has_none() {
     let root = common::root();
-    for exercise in ["downloader", "prime-pipeline", "pubsub"] {
+    for exercise in common::exercises() {
+        let exercise = exercise.as_str();
         let starter =
             fs::read_to_string(root.join("specs").join(exercise).join("starter/src/lib.rs"))
                 .unwrap();
@@ -82,7 +83,8 @@ fn every_exercise_has_todo_markers_and_every_solution_has_none() {
 #[test]
 fn every_exercise_ships_three_hints() {
     let root = common::root();
-    for exercise in ["downloader", "prime-pipeline", "pubsub"] {
+    for exercise in common::exercises() {
+        let exercise = exercise.as_str();
         let hints = fs::read_to_string(root.join("specs").join(exercise).join("hints.md")).unwrap();
         for n in 1..=3 {
             assert!(
@@ -144,6 +146,46 @@ fn the_readme_commands_exist() {
             path.exists(),
             "the README runs `cargo run -p {package} --example {example}`, but {} does not exist",
             path.display()
+        );
+    }
+}
+
+#[test]
+fn every_exercise_is_known_to_the_checker_and_judged_against_its_fixtures() {
+    let root = common::root();
+    let listed = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("list")
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    let fixture_test =
+        fs::read_to_string(root.join("xtask/tests/specs_reject_wrong_solutions.rs")).unwrap();
+    for exercise in common::exercises() {
+        assert!(
+            listed.contains(&format!(" {exercise} ")),
+            "specs/{exercise} has a spec, but `cargo xtask list` does not know `{exercise}`: \
+             add it to EXERCISES in xtask/src/exercises.rs"
+        );
+        for dir in ["exercises", "solutions"] {
+            assert!(
+                root.join(dir)
+                    .join(&exercise)
+                    .join("tests/spec.rs")
+                    .is_file(),
+                "{dir}/{exercise}/tests/spec.rs is missing"
+            );
+        }
+        let fixtures = common::fixtures(&exercise);
+        assert!(
+            fixtures.iter().any(|name| name.starts_with("right_"))
+                && fixtures.iter().any(|name| !name.starts_with("right_")),
+            "xtask/tests/fixtures/{exercise}/ needs right_* fixtures (other correct designs) and wrong ones \
+             (known mistakes)"
+        );
+        assert!(
+            fixture_test.contains(&format!("check_exercise(\"{exercise}\")")),
+            "xtask/tests/specs_reject_wrong_solutions.rs has no test that runs check_exercise(\"{exercise}\")"
         );
     }
 }

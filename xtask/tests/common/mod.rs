@@ -26,6 +26,18 @@ pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
 }
 
+/// The exercises: every folder of `specs/` with a `spec.rs`, by name.
+pub fn exercises() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root().join("specs"))
+        .expect("the specs folder")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.join("spec.rs").is_file())
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// A fixture: a complete `lib.rs` for an exercise, right or wrong.
 pub fn fixture(exercise: &str, name: &str) -> String {
     let path = root()
