@@ -161,12 +161,13 @@ pub fn compute(root: &Path) -> anyhow::Result<String> {
          //! it by hand: change the spec, then run `cargo xtask manifest`.\n\
          \n\
          /// Each protected file, relative to the workspace root, and its SHA-256.\n\
+         #[rustfmt::skip]\n\
          pub const FILES: &[(&str, &str)] = &[\n",
     );
     for (path, hash) in &files {
         out.push_str(&format!("    ({path:?}, {hash:?}),\n"));
     }
-    out.push_str("];\n\n/// The tests of each exercise's spec, in the spec's order.\npub const TESTS: &[(&str, &[&str])] = &[\n");
+    out.push_str("];\n\n/// The tests of each exercise's spec, in the spec's order.\n#[rustfmt::skip]\npub const TESTS: &[(&str, &[&str])] = &[\n");
     for (exercise, names) in &tests {
         out.push_str(&format!("    (\n        {exercise:?},\n        &[\n"));
         for name in names {
