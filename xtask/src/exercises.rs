@@ -22,7 +22,11 @@ pub struct Exercise {
     pub pattern_chapter: &'static str,
 }
 
-/// Every exercise, in the order the book teaches them.
+/// Every exercise, in the order the book teaches them: the small exercise
+/// of each pattern chapter, in the chapters' order (Worker pool, Fan-out and
+/// fan-in, Pipeline, Cancellation and error groups, Rate limiting, Sync
+/// primitives, Leak detection), then the three projects. `check` and `list`
+/// go in this order.
 pub const EXERCISES: &[Exercise] = &[
     Exercise {
         name: "downloader",
