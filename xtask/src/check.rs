@@ -43,7 +43,15 @@ pub struct Options {
     pub jobs: usize,
     /// Show the full compiler output and each failing test's whole output.
     pub verbose: bool,
+    /// How many more times each scheduling-sensitive test runs once every
+    /// test of an exercise has passed (0: never).
+    pub stress: usize,
 }
+
+/// How many more runs a scheduling-sensitive test gets by default, once its
+/// exercise passes: enough to catch a race that shows one run in five, few
+/// enough to keep a re-check within a few seconds.
+pub const DEFAULT_STRESS: usize = 20;
 
 /// The verdict on a whole exercise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -377,13 +385,13 @@ pub fn check(
         let shipped = manifest::shipped_tests(report.exercise);
         let missing: Vec<&str> = shipped
             .iter()
-            .copied()
+            .map(|test| test.name)
             .filter(|name| !listed.iter().any(|l| l == name))
             .collect();
         let unexpected: Vec<&str> = listed
             .iter()
             .map(String::as_str)
-            .filter(|name| !shipped.contains(name))
+            .filter(|name| !shipped.iter().any(|test| test.name == *name))
             .collect();
         if !missing.is_empty() || !unexpected.is_empty() || shipped.is_empty() {
             report.cannot_judge(format!(
@@ -407,7 +415,8 @@ pub fn check(
         }
         let snapshots = PrivateSnapshots::create(root, binary, report.exercise, target)?;
         let stamp = Stamp::of(binary).context("reading the spec binary's metadata")?;
-        for name in shipped {
+        for test in shipped {
+            let name = test.name;
             queue.push_back(Job {
                 report: index,
                 binary: binary.clone(),
@@ -421,18 +430,159 @@ pub fn check(
     }
 
     // 4. Every test in a process of its own, `jobs` at a time.
+    let limits = Limits {
+        time: options.timeout,
+        memory: runner::MEMORY_LIMIT,
+    };
+    let outcome = run_jobs(queue.into(), options.jobs, limits, ui, "Running the specs")?;
+    for (index, result) in outcome.results {
+        reports[index].tests.push(result);
+    }
+    let mut replaced = outcome.replaced;
+
+    // 4b. Once every test of an exercise passed, the ones that catch races
+    //     run again, many times, spread over the cores.
+    if options.stress > 0 {
+        let mut again = VecDeque::new();
+        for (index, snapshots, binary, stamp) in &private {
+            let report = &reports[*index];
+            let all_passed = !report.settled()
+                && report.tests.len() == manifest::shipped_tests(report.exercise).len()
+                && report
+                    .tests
+                    .iter()
+                    .all(|t| t.verdict == TestVerdict::Passed);
+            if !all_passed {
+                continue;
+            }
+            for test in manifest::shipped_tests(report.exercise)
+                .iter()
+                .filter(|t| t.scheduling_sensitive)
+            {
+                for _ in 0..options.stress {
+                    again.push_back(Job {
+                        report: *index,
+                        binary: binary.clone(),
+                        stamp: stamp.clone(),
+                        cwd: root.join(report.exercise.dir(target)),
+                        name: format!("spec::{}", test.name),
+                        snapshots: snapshots.root.clone(),
+                    });
+                }
+            }
+        }
+        if !again.is_empty() {
+            let outcome = run_jobs(
+                again,
+                options.jobs,
+                limits,
+                ui,
+                "Running the race-sensitive tests again",
+            )?;
+            replaced.extend(outcome.replaced);
+            for (index, runs) in group_by_test(outcome.results) {
+                let report = &mut reports[index];
+                for (name, runs) in runs {
+                    let failed: Vec<&TestResult> = runs
+                        .iter()
+                        .filter(|r| r.verdict != TestVerdict::Passed)
+                        .collect();
+                    let Some(first) = failed.first() else {
+                        continue;
+                    };
+                    if let Some(test) = report.tests.iter_mut().find(|t| t.name == name) {
+                        let mut flaky = (*first).clone();
+                        flaky.message = format!(
+                            "passed once, then failed {} of {} more runs: a race, which shows only when the \
+                             threads happen to interleave badly. Rerun it with `cargo xtask check {} --stress 100`. \
+                             The first failure said:\n{}",
+                            failed.len(),
+                            runs.len(),
+                            report.exercise.name,
+                            first.message
+                        );
+                        flaky.verdict = TestVerdict::Flaky;
+                        *test = flaky;
+                    }
+                }
+            }
+        }
+    }
+
+    // 5. Nothing the tests did may have changed what they were judged by.
+    for (index, snapshots, binary, stamp) in &private {
+        reports[*index].edited(snapshots.edited());
+        if Stamp::of(binary).as_ref() != Some(stamp) {
+            replaced.push((*index, binary.clone()));
+        }
+    }
+    for (index, binary) in replaced {
+        reports[index].cannot_judge(format!(
+            "the spec binary ({}) was replaced or changed while the tests ran, after it was built: \
+             code under test must not write the build's output",
+            binary.display()
+        ));
+    }
+    drop(private);
+    for report in &mut reports {
+        report.edited(manifest::edited(root, report.exercise, target));
+    }
+
+    // 6. One verdict per exercise, the tests in the spec's order.
+    for report in &mut reports {
+        let order = manifest::shipped_tests(report.exercise);
+        report
+            .tests
+            .sort_by_key(|test| order.iter().position(|shipped| shipped.name == test.name));
+        if report.settled() {
+            continue;
+        }
+        let all = report.tests.len();
+        let passed = report
+            .tests
+            .iter()
+            .filter(|t| t.verdict == TestVerdict::Passed)
+            .count();
+        let not_started = report
+            .tests
+            .iter()
+            .filter(|t| t.verdict == TestVerdict::NotStarted)
+            .count();
+        report.verdict = if all > 0 && passed == all && all == order.len() {
+            Verdict::Passed
+        } else if all > 0 && not_started == all {
+            Verdict::NotStarted
+        } else {
+            Verdict::Failing
+        };
+    }
+    Ok(reports)
+}
+
+/// What running a queue of tests found.
+struct Outcome {
+    /// Each test's result, with the index of its report.
+    results: Vec<(usize, TestResult)>,
+    /// The reports whose spec binary changed before one of its tests ran.
+    replaced: Vec<(usize, PathBuf)>,
+}
+
+/// Runs every job, `jobs` at a time, each in a process of its own.
+fn run_jobs(
+    queue: VecDeque<Job>,
+    jobs: usize,
+    limits: Limits,
+    ui: &Ui,
+    doing: &str,
+) -> anyhow::Result<Outcome> {
     let total = queue.len();
     let queue = Mutex::new(queue);
     let results: Mutex<Vec<(usize, TestResult)>> = Mutex::new(Vec::new());
     let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     let replaced: Mutex<Vec<(usize, PathBuf)>> = Mutex::new(Vec::new());
     let running = Running::default();
-    let limits = Limits {
-        time: options.timeout,
-        memory: runner::MEMORY_LIMIT,
-    };
     std::thread::scope(|scope| {
-        for _ in 0..options.jobs.max(1) {
+        for _ in 0..jobs.max(1) {
             scope.spawn(|| {
                 loop {
                     let Some(job) = queue.lock().expect("no panics under this lock").pop_front()
@@ -441,7 +591,7 @@ pub fn check(
                     };
                     let done = results.lock().expect("no panics under this lock").len();
                     ui.progress()
-                        .set(&format!("Running the specs: {done}/{total} ({})", job.name));
+                        .set(&format!("{doing}: {done}/{total} ({})", job.name));
                     if Stamp::of(&job.binary).as_ref() != Some(&job.stamp) {
                         // Whatever runs from it now is not what was built.
                         replaced
@@ -476,57 +626,27 @@ pub fn check(
     if let Some(err) = failure.into_inner().expect("no panics under this lock") {
         return Err(err);
     }
-    for (index, result) in results.into_inner().expect("no panics under this lock") {
-        reports[index].tests.push(result);
-    }
+    Ok(Outcome {
+        results: results.into_inner().expect("no panics under this lock"),
+        replaced: replaced.into_inner().expect("no panics under this lock"),
+    })
+}
 
-    // 5. Nothing the tests did may have changed what they were judged by.
-    let mut replaced = replaced.into_inner().expect("no panics under this lock");
-    for (index, snapshots, binary, stamp) in &private {
-        reports[*index].edited(snapshots.edited());
-        if Stamp::of(binary).as_ref() != Some(stamp) {
-            replaced.push((*index, binary.clone()));
-        }
+/// Results grouped by report, then by test name.
+fn group_by_test(
+    results: Vec<(usize, TestResult)>,
+) -> std::collections::BTreeMap<usize, std::collections::BTreeMap<String, Vec<TestResult>>> {
+    let mut grouped: std::collections::BTreeMap<
+        usize,
+        std::collections::BTreeMap<String, Vec<TestResult>>,
+    > = std::collections::BTreeMap::new();
+    for (index, result) in results {
+        grouped
+            .entry(index)
+            .or_default()
+            .entry(result.name.clone())
+            .or_default()
+            .push(result);
     }
-    for (index, binary) in replaced {
-        reports[index].cannot_judge(format!(
-            "the spec binary ({}) was replaced or changed while the tests ran, after it was built: \
-             code under test must not write the build's output",
-            binary.display()
-        ));
-    }
-    drop(private);
-    for report in &mut reports {
-        report.edited(manifest::edited(root, report.exercise, target));
-    }
-
-    // 6. One verdict per exercise, the tests in the spec's order.
-    for report in &mut reports {
-        let order = manifest::shipped_tests(report.exercise);
-        report
-            .tests
-            .sort_by_key(|test| order.iter().position(|name| *name == test.name));
-        if report.settled() {
-            continue;
-        }
-        let all = report.tests.len();
-        let passed = report
-            .tests
-            .iter()
-            .filter(|t| t.verdict == TestVerdict::Passed)
-            .count();
-        let not_started = report
-            .tests
-            .iter()
-            .filter(|t| t.verdict == TestVerdict::NotStarted)
-            .count();
-        report.verdict = if all > 0 && passed == all && all == order.len() {
-            Verdict::Passed
-        } else if all > 0 && not_started == all {
-            Verdict::NotStarted
-        } else {
-            Verdict::Failing
-        };
-    }
-    Ok(reports)
+    grouped
 }

@@ -64,6 +64,9 @@ enum Command {
         /// No colour and no progress line, even on a terminal.
         #[arg(long)]
         plain: bool,
+        /// How many more times each race-sensitive test runs once an exercise passes (0: never).
+        #[arg(long, value_name = "RUNS", default_value_t = check::DEFAULT_STRESS)]
+        stress: usize,
     },
     /// Show the next hint for an exercise (or the one you ask for).
     Hint {
@@ -181,6 +184,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             verbose,
             json,
             plain,
+            stress,
         } => {
             let selected = exercises::select(&exercises)?;
             let options = check::Options {
@@ -192,6 +196,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 timeout: seconds(timeout)?,
                 jobs: jobs.unwrap_or_else(default_jobs),
                 verbose,
+                stress,
             };
             let ui = Ui::detect(plain || json);
             let reports = check::check(&root, &selected, &options, &ui)?;
@@ -234,6 +239,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 timeout: seconds(timeout)?,
                 jobs: default_jobs(),
                 verbose: false,
+                stress: check::DEFAULT_STRESS,
             };
             let ui = Ui::detect(false);
             watch::watch(

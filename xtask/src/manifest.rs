@@ -99,11 +99,37 @@ pub fn slash_path(path: &Path) -> String {
         .join("/")
 }
 
-/// The names of the tests of a spec, in the order they appear in it: every
-/// `fn` right after a `#[test]` (other attributes and comments between the
-/// two are skipped).
-pub fn tests_in_spec(source: &str) -> Vec<String> {
-    let mut names = Vec::new();
+/// One test of a spec as it shipped, with what its doc comment tells the
+/// checker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Test {
+    /// The test's name, without the `spec::` prefix.
+    pub name: &'static str,
+    /// The usual causes when this test times out, in order, from a doc line
+    /// that starts `When this times out:` (empty when it has none).
+    pub when_it_times_out: &'static str,
+    /// Whether its doc comment says it is `Scheduling-sensitive:`: a bug it
+    /// catches shows only in some runs, so the checker runs it repeatedly.
+    pub scheduling_sensitive: bool,
+}
+
+/// A test found in a spec's source, before it is written out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FoundTest {
+    /// The test's name.
+    pub name: String,
+    /// The text after `When this times out:`, joined over its lines.
+    pub when_it_times_out: String,
+    /// Whether a doc line starts with `Scheduling-sensitive:`.
+    pub scheduling_sensitive: bool,
+}
+
+/// The tests of a spec, in the order they appear in it: every `fn` right
+/// after a `#[test]` (other attributes and comments between the two are
+/// skipped), with what the doc comment above it says for the checker.
+pub fn tests_in_spec(source: &str) -> Vec<FoundTest> {
+    let mut found = Vec::new();
+    let mut docs: Vec<&str> = Vec::new();
     let mut after_test = false;
     for line in source.lines().map(str::trim) {
         if line == "#[test]" {
@@ -114,14 +140,40 @@ pub fn tests_in_spec(source: &str) -> Vec<String> {
                     .chars()
                     .take_while(|c| c.is_alphanumeric() || *c == '_')
                     .collect();
-                names.push(name);
+                found.push(FoundTest {
+                    name,
+                    when_it_times_out: doc_paragraph(&docs, "When this times out:"),
+                    scheduling_sensitive: docs
+                        .iter()
+                        .any(|doc| doc.starts_with("Scheduling-sensitive:")),
+                });
                 after_test = false;
+                docs.clear();
             } else if !(line.starts_with("#[") || line.starts_with("//") || line.is_empty()) {
                 after_test = false;
             }
+        } else if let Some(doc) = line.strip_prefix("///") {
+            docs.push(doc.trim());
+        } else if !line.starts_with("#[") {
+            docs.clear();
         }
     }
-    names
+    found
+}
+
+/// The paragraph of `docs` that starts with `start`, without it, on one line.
+fn doc_paragraph(docs: &[&str], start: &str) -> String {
+    let Some(first) = docs.iter().position(|doc| doc.starts_with(start)) else {
+        return String::new();
+    };
+    let mut words = vec![docs[first][start.len()..].trim()];
+    words.extend(
+        docs[first + 1..]
+            .iter()
+            .take_while(|doc| !doc.is_empty())
+            .copied(),
+    );
+    words.join(" ").trim().to_owned()
 }
 
 /// The source of `xtask/src/shipped.rs` for the files on disk now.
@@ -160,6 +212,8 @@ pub fn compute(root: &Path) -> anyhow::Result<String> {
          //! test (`xtask/tests/tidy.rs`) fails when it is out of date. Do not edit\n\
          //! it by hand: change the spec, then run `cargo xtask manifest`.\n\
          \n\
+         use crate::manifest::Test;\n\
+         \n\
          /// Each protected file, relative to the workspace root, and its SHA-256.\n\
          #[rustfmt::skip]\n\
          pub const FILES: &[(&str, &str)] = &[\n",
@@ -167,13 +221,16 @@ pub fn compute(root: &Path) -> anyhow::Result<String> {
     for (path, hash) in &files {
         out.push_str(&format!("    ({path:?}, {hash:?}),\n"));
     }
-    out.push_str("];\n\n/// The tests of each exercise's spec, in the spec's order.\n#[rustfmt::skip]\npub const TESTS: &[(&str, &[&str])] = &[\n");
-    for (exercise, names) in &tests {
-        out.push_str(&format!("    (\n        {exercise:?},\n        &[\n"));
-        for name in names {
-            out.push_str(&format!("            {name:?},\n"));
+    out.push_str("];\n\n/// The tests of each exercise's spec, in the spec's order.\n#[rustfmt::skip]\npub const TESTS: &[(&str, &[Test])] = &[\n");
+    for (exercise, found) in &tests {
+        out.push_str(&format!("    ({exercise:?}, &[\n"));
+        for test in found {
+            out.push_str(&format!(
+                "        Test {{ name: {:?}, when_it_times_out: {:?}, scheduling_sensitive: {} }},\n",
+                test.name, test.when_it_times_out, test.scheduling_sensitive
+            ));
         }
-        out.push_str("        ],\n    ),\n");
+        out.push_str("    ]),\n");
     }
     out.push_str("];\n");
     Ok(out)
@@ -186,7 +243,7 @@ pub fn write(root: &Path) -> anyhow::Result<()> {
 }
 
 /// The tests of `exercise`'s spec as it shipped, in the spec's order.
-pub fn shipped_tests(exercise: &Exercise) -> &'static [&'static str] {
+pub fn shipped_tests(exercise: &Exercise) -> &'static [Test] {
     shipped::TESTS
         .iter()
         .find(|(name, _)| *name == exercise.name)
@@ -299,6 +356,33 @@ fn second_one() -> () {}
 #[test]
     fn third() {}
 ";
-        assert_eq!(tests_in_spec(source), ["first", "second_one", "third"]);
+        let names: Vec<String> = tests_in_spec(source).into_iter().map(|t| t.name).collect();
+        assert_eq!(names, ["first", "second_one", "third"]);
+    }
+
+    #[test]
+    fn doc_comments_tell_the_checker_about_timeouts_and_races() {
+        let source = "\
+/// Checks something.
+///
+/// When this times out: a blocking call inside async code
+/// (`std::thread::sleep`), then a channel nobody closes.
+///
+/// Scheduling-sensitive: two publishers race.
+#[test]
+fn racy() {}
+
+/// Plain.
+#[test]
+fn plain() {}
+";
+        let found = tests_in_spec(source);
+        assert_eq!(
+            found[0].when_it_times_out,
+            "a blocking call inside async code (`std::thread::sleep`), then a channel nobody closes."
+        );
+        assert!(found[0].scheduling_sensitive);
+        assert_eq!(found[1].when_it_times_out, "");
+        assert!(!found[1].scheduling_sensitive);
     }
 }

@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::check::{Options, Report, Verdict};
 use crate::exercises::Target;
+use crate::manifest;
 use crate::ui::{Style, Ui};
 use crate::verdict::{self, TestResult, TestVerdict};
 
@@ -257,18 +258,39 @@ fn render_one(report: &Report, options: &Options, ui: &Ui) -> String {
             }
         }
         Verdict::Failing => {
+            let shipped = manifest::shipped_tests(exercise);
+            let advice_of = |name: &str| {
+                shipped
+                    .iter()
+                    .find(|t| t.name == name)
+                    .map_or("", |t| t.when_it_times_out)
+            };
+            let mut generic_advice = false;
             for test in report
                 .tests
                 .iter()
                 .filter(|t| t.verdict != TestVerdict::Passed)
             {
                 out.push_str(&render_test(test, options, ui));
+                if test.verdict == TestVerdict::TimedOut {
+                    match advice_of(&test.name) {
+                        "" => generic_advice = true,
+                        advice => {
+                            out.push_str(&indent(
+                                &wrap(
+                                    &format!(
+                                        "When this test times out, the usual causes are: {advice}"
+                                    ),
+                                    88,
+                                ),
+                                "        ",
+                            ));
+                            out.push('\n');
+                        }
+                    }
+                }
             }
-            if report
-                .tests
-                .iter()
-                .any(|t| t.verdict == TestVerdict::TimedOut)
-            {
+            if generic_advice {
                 out.push_str(&indent(&wrap(verdict::HANG_ADVICE, 92), "    "));
                 out.push('\n');
             }

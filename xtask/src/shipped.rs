@@ -5,6 +5,8 @@
 //! test (`xtask/tests/tidy.rs`) fails when it is out of date. Do not edit
 //! it by hand: change the spec, then run `cargo xtask manifest`.
 
+use crate::manifest::Test;
+
 /// Each protected file, relative to the workspace root, and its SHA-256.
 #[rustfmt::skip]
 pub const FILES: &[(&str, &str)] = &[
@@ -43,58 +45,49 @@ pub const FILES: &[(&str, &str)] = &[
 
 /// The tests of each exercise's spec, in the spec's order.
 #[rustfmt::skip]
-pub const TESTS: &[(&str, &[&str])] = &[
-    (
-        "downloader",
-        &[
-            "returns_one_result_per_url_in_input_order",
-            "never_exceeds_the_limit_and_reaches_it",
-            "a_limit_of_one_downloads_one_at_a_time",
-            "a_limit_above_the_number_of_urls_is_fine",
-            "a_limit_of_zero_is_rejected_with_a_clear_error",
-            "an_empty_list_returns_at_once",
-            "each_failure_is_reported_for_its_own_url",
-            "a_failure_does_not_stop_the_downloads_after_it",
-            "a_url_that_never_answers_does_not_hold_up_the_others",
-            "no_task_outlives_the_call",
-            "dropping_the_future_cancels_the_downloads_in_flight",
-        ],
-    ),
-    (
-        "prime-pipeline",
-        &[
-            "prime_squares_come_out_in_order",
-            "zero_and_one_are_not_prime",
-            "generate_sends_the_whole_range_in_order",
-            "a_range_that_ends_at_u64_max_works",
-            "squares_never_overflow",
-            "stages_compose_with_channels_you_own",
-            "each_stage_runs_on_its_own_thread",
-            "every_stage_returns_a_bounded_channel",
-            "a_slow_consumer_keeps_memory_bounded",
-            "cancel_stops_stages_blocked_on_a_full_channel",
-            "cancel_stops_stages_blocked_on_an_empty_channel",
-            "cancel_ends_a_consumer_looping_over_the_output",
-            "cancellation_is_not_ignored",
-            "an_already_cancelled_pipeline_ends_at_once",
-            "dropping_the_output_stops_every_stage",
-        ],
-    ),
-    (
-        "pubsub",
-        &[
-            "a_broker_can_be_shared_between_tasks",
-            "every_subscriber_gets_every_message_in_order",
-            "topics_are_isolated",
-            "a_late_subscriber_sees_nothing_older",
-            "publishing_to_a_topic_nobody_listens_to_returns_0",
-            "a_slow_subscriber_loses_nothing",
-            "a_dropped_subscriber_never_blocks_a_publisher",
-            "dropping_a_subscriber_releases_a_publisher_waiting_for_it",
-            "all_subscribers_see_the_same_order_with_concurrent_publishers",
-            "close_lets_subscribers_drain_then_ends_them",
-            "after_close_publish_returns_0_and_subscribe_ends_at_once",
-            "nothing_outlives_the_broker",
-        ],
-    ),
+pub const TESTS: &[(&str, &[Test])] = &[
+    ("downloader", &[
+        Test { name: "returns_one_result_per_url_in_input_order", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "never_exceeds_the_limit_and_reaches_it", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "a_limit_of_one_downloads_one_at_a_time", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "a_limit_above_the_number_of_urls_is_fine", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "a_limit_of_zero_is_rejected_with_a_clear_error", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "an_empty_list_returns_at_once", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "each_failure_is_reported_for_its_own_url", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "a_failure_does_not_stop_the_downloads_after_it", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "a_url_that_never_answers_does_not_hold_up_the_others", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "no_task_outlives_the_call", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "dropping_the_future_cancels_the_downloads_in_flight", when_it_times_out: "", scheduling_sensitive: false },
+    ]),
+    ("prime-pipeline", &[
+        Test { name: "prime_squares_come_out_in_order", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "zero_and_one_are_not_prime", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "generate_sends_the_whole_range_in_order", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "a_range_that_ends_at_u64_max_works", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "squares_never_overflow", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "stages_compose_with_channels_you_own", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "each_stage_runs_on_its_own_thread", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "every_stage_returns_a_bounded_channel", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "a_slow_consumer_keeps_memory_bounded", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "cancel_stops_stages_blocked_on_a_full_channel", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "cancel_stops_stages_blocked_on_an_empty_channel", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "cancel_ends_a_consumer_looping_over_the_output", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "cancellation_is_not_ignored", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "an_already_cancelled_pipeline_ends_at_once", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "dropping_the_output_stops_every_stage", when_it_times_out: "", scheduling_sensitive: false },
+    ]),
+    ("pubsub", &[
+        Test { name: "a_broker_can_be_shared_between_tasks", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "every_subscriber_gets_every_message_in_order", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "topics_are_isolated", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "a_late_subscriber_sees_nothing_older", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "publishing_to_a_topic_nobody_listens_to_returns_0", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "a_slow_subscriber_loses_nothing", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "a_dropped_subscriber_never_blocks_a_publisher", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "dropping_a_subscriber_releases_a_publisher_waiting_for_it", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "all_subscribers_see_the_same_order_with_concurrent_publishers", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "close_lets_subscribers_drain_then_ends_them", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "after_close_publish_returns_0_and_subscribe_ends_at_once", when_it_times_out: "", scheduling_sensitive: false },
+        Test { name: "nothing_outlives_the_broker", when_it_times_out: "", scheduling_sensitive: false },
+    ]),
 ];

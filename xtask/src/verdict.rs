@@ -17,6 +17,8 @@ pub enum TestVerdict {
     TimedOut,
     /// It passed its assertions but left threads, tasks or processes running.
     Leaked,
+    /// It passed, then failed in some of the runs that repeat it: a race.
+    Flaky,
     /// Its memory grew past the runner's limit and it was stopped.
     TooMuchMemory,
     /// The process ended before the test did, without a test failure: a
@@ -33,6 +35,7 @@ impl TestVerdict {
             TestVerdict::Failing => "failing",
             TestVerdict::TimedOut => "timed out",
             TestVerdict::Leaked => "leaked",
+            TestVerdict::Flaky => "flaky",
             TestVerdict::TooMuchMemory => "used too much memory",
             TestVerdict::Crashed => "crashed",
         }
@@ -46,6 +49,7 @@ impl TestVerdict {
             TestVerdict::Failing => "failing",
             TestVerdict::TimedOut => "timed_out",
             TestVerdict::Leaked => "leaked",
+            TestVerdict::Flaky => "flaky",
             TestVerdict::TooMuchMemory => "too_much_memory",
             TestVerdict::Crashed => "crashed",
         }
