@@ -434,7 +434,7 @@ pub fn check(
         time: options.timeout,
         memory: runner::MEMORY_LIMIT,
     };
-    let outcome = run_jobs(queue.into(), options.jobs, limits, ui, "Running the specs")?;
+    let outcome = run_jobs(queue, options.jobs, limits, ui, "Running the specs")?;
     for (index, result) in outcome.results {
         reports[index].tests.push(result);
     }
