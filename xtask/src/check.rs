@@ -17,7 +17,7 @@
 //! Only then is an exercise *passed*. Rendering the reports is
 //! [`crate::report`]'s job; this module decides, it does not print.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -28,6 +28,7 @@ use anyhow::Context;
 use crate::build::{self, Built, CompileError};
 use crate::exercises::{Exercise, Target};
 use crate::manifest::{self, Edited};
+use crate::mistakes::{self, Mistake};
 use crate::runner::{self, Limits, Running};
 use crate::ui::Ui;
 use crate::verdict::{self, TestResult, TestVerdict};
@@ -101,6 +102,8 @@ pub struct Report {
     pub edited: Vec<Edited>,
     /// Why it cannot be judged, for [`Verdict::CannotJudge`].
     pub problem: Option<String>,
+    /// The known mistakes its failures look like (usually one).
+    pub mistakes: Vec<Mistake>,
 }
 
 impl Report {
@@ -112,6 +115,7 @@ impl Report {
             compile_errors: Vec::new(),
             edited: Vec::new(),
             problem: None,
+            mistakes: Vec::new(),
         }
     }
 
@@ -367,17 +371,56 @@ pub fn check(
         }
     }
 
+    let binaries: BTreeMap<usize, (PathBuf, PathBuf)> = reports
+        .iter()
+        .enumerate()
+        .filter_map(|(index, report)| match built.get(report.exercise.name) {
+            Some(Built::Binary(binary)) if !report.settled() => Some((
+                index,
+                (binary.clone(), root.join(report.exercise.dir(target))),
+            )),
+            _ => None,
+        })
+        .collect();
+    run_specs(root, &mut reports, &binaries, options, ui)?;
+    Ok(reports)
+}
+
+/// Judges one spec binary built elsewhere (`cargo xtask judge`, which the
+/// workshop's own tests use to judge fixtures exactly as the checker
+/// judges a learner's code).
+pub fn judge_binary(
+    root: &Path,
+    exercise: &'static Exercise,
+    binary: &Path,
+    cwd: &Path,
+    options: &Options,
+    ui: &Ui,
+) -> anyhow::Result<Report> {
+    let mut reports = vec![Report::new(exercise)];
+    let binaries = BTreeMap::from([(0, (binary.to_owned(), cwd.to_owned()))]);
+    run_specs(root, &mut reports, &binaries, options, ui)?;
+    Ok(reports.remove(0))
+}
+
+/// Steps 3 to 6 for the reports whose spec binary (and the folder to run
+/// it in) is in `binaries`, by index.
+fn run_specs(
+    root: &Path,
+    reports: &mut [Report],
+    binaries: &BTreeMap<usize, (PathBuf, PathBuf)>,
+    options: &Options,
+    ui: &Ui,
+) -> anyhow::Result<()> {
+    let target = options.target;
     // 3. The tests the binary has must be the tests the spec has.
     let mut queue = VecDeque::new();
     let mut private = Vec::new();
     for (index, report) in reports.iter_mut().enumerate() {
-        let Some(Built::Binary(binary)) = built.get(report.exercise.name) else {
+        let Some((binary, cwd)) = binaries.get(&index) else {
             continue;
         };
-        if report.settled() {
-            continue;
-        }
-        let cwd = root.join(report.exercise.dir(target));
+        let cwd = cwd.clone();
         let listed: Vec<String> = build::list_tests(binary, &cwd)?
             .into_iter()
             .map(|name| name.strip_prefix("spec::").unwrap_or(&name).to_owned())
@@ -524,12 +567,13 @@ pub fn check(
         ));
     }
     drop(private);
-    for report in &mut reports {
+    for report in reports.iter_mut() {
         report.edited(manifest::edited(root, report.exercise, target));
     }
 
-    // 6. One verdict per exercise, the tests in the spec's order.
-    for report in &mut reports {
+    // 6. One verdict per exercise, the tests in the spec's order, and the
+    //    known mistake it looks like, if any.
+    for report in reports.iter_mut() {
         let order = manifest::shipped_tests(report.exercise);
         report
             .tests
@@ -555,8 +599,11 @@ pub fn check(
         } else {
             Verdict::Failing
         };
+        if report.verdict == Verdict::Failing {
+            report.mistakes = mistakes::recognise(root, report);
+        }
     }
-    Ok(reports)
+    Ok(())
 }
 
 /// What running a queue of tests found.

@@ -11,6 +11,7 @@ mod check;
 mod exercises;
 mod hints;
 mod manifest;
+mod mistakes;
 mod procs;
 mod report;
 mod reset;
@@ -109,6 +110,27 @@ enum Command {
         /// Open the book in your browser.
         #[arg(long)]
         open: bool,
+    },
+    /// For the workshop's own tests: judge a spec binary built elsewhere (a fixture), as JSON.
+    #[command(hide = true)]
+    Judge {
+        /// The exercise whose spec the binary was built from.
+        exercise: String,
+        /// The spec binary.
+        #[arg(long)]
+        binary: PathBuf,
+        /// The folder to run it in.
+        #[arg(long)]
+        cwd: PathBuf,
+        /// The fixture it was built from: its header is printed along, as the checker reads it.
+        #[arg(long)]
+        fixture: Option<String>,
+        /// How many tests run at once.
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// How many more times each race-sensitive test runs once every test passed.
+        #[arg(long, value_name = "RUNS", default_value_t = 0)]
+        stress: usize,
     },
     /// For the workshop's authors: rewrite xtask/src/shipped.rs after changing a spec, a snapshot or a starter.
     #[command(hide = true)]
@@ -363,6 +385,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Judge {
+            exercise,
+            binary,
+            cwd,
+            fixture,
+            jobs,
+            stress,
+        } => {
+            let exercise = find(&exercise)?;
+            let options = check::Options {
+                target: Target::Solutions,
+                timeout: seconds(10.0)?,
+                jobs: jobs.unwrap_or_else(default_jobs),
+                verbose: false,
+                stress,
+            };
+            let report =
+                check::judge_binary(&root, exercise, &binary, &cwd, &options, &Ui::detect(true))?;
+            let mut json = report::to_json(std::slice::from_ref(&report), &options);
+            if let Some(name) = fixture {
+                let path = root
+                    .join("xtask/tests/fixtures")
+                    .join(exercise.name)
+                    .join(format!("{name}.rs"));
+                let source = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                json["fixture"] = match mistakes::parse(&name, &source) {
+                    Ok(header) => report::mistake_json(&root, &header),
+                    Err(problem) => serde_json::json!({ "error": problem }),
+                };
+            }
+            println!("{}", serde_json::to_string_pretty(&json)?);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Manifest { check } => {
             let expected = manifest::compute(&root)?;

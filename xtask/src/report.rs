@@ -15,6 +15,7 @@ use serde_json::json;
 use crate::check::{Options, Report, Verdict};
 use crate::exercises::Target;
 use crate::manifest;
+use crate::mistakes::{self, Mistake};
 use crate::ui::{Style, Ui};
 use crate::verdict::{self, TestResult, TestVerdict};
 
@@ -294,6 +295,7 @@ fn render_one(report: &Report, options: &Options, ui: &Ui) -> String {
                 out.push_str(&indent(&wrap(verdict::HANG_ADVICE, 92), "    "));
                 out.push('\n');
             }
+            out.push_str(&known_mistakes(report));
         }
     }
     if options.target == Target::Exercises {
@@ -360,6 +362,48 @@ fn render_test(test: &TestResult, options: &Options, ui: &Ui) -> String {
     out
 }
 
+/// "This looks like a known mistake: ...", with where the book explains it.
+fn known_mistakes(report: &Report) -> String {
+    let place = |mistake: &Mistake| match &mistake.book_place {
+        Some(place) => format!(" (book: {place})"),
+        None => String::new(),
+    };
+    let text = match report.mistakes.as_slice() {
+        [] => return String::new(),
+        [one] => format!(
+            "This looks like a known mistake: {}{}.",
+            one.name,
+            place(one)
+        ),
+        several => format!(
+            "This looks like one of these known mistakes: {}.",
+            several
+                .iter()
+                .map(|m| format!("{}{}", m.name, place(m)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    };
+    indent(&wrap(&escape(&text), 92), "    ") + "\n"
+}
+
+/// A fixture's header, as JSON.
+pub fn mistake_json(root: &std::path::Path, mistake: &Mistake) -> serde_json::Value {
+    json!({
+        "fixture": mistake.fixture,
+        "right": mistake.right,
+        "summary": mistake.summary,
+        "name": mistake.name,
+        "book": mistake.book,
+        "book_place": mistake.book.as_deref().map(|book| mistakes::book_place(root, book)),
+        "fails": mistake.fails.iter().map(|f| json!({
+            "test": f.test,
+            "verdict": f.verdict,
+            "words": f.words,
+        })).collect::<Vec<_>>(),
+    })
+}
+
 /// The one thing to do next, for the first exercise (in book order) that
 /// does not pass yet.
 fn next_step(reports: &[Report]) -> String {
@@ -418,6 +462,7 @@ pub fn to_json(reports: &[Report], options: &Options) -> serde_json::Value {
                 "tests": report.tests.iter().map(|t| json!({
                     "name": t.name,
                     "verdict": t.verdict.id(),
+                    "label": t.verdict.label(),
                     "message": t.message,
                     "location": t.location,
                     "todo_at": t.todo_at,
@@ -430,6 +475,11 @@ pub fn to_json(reports: &[Report], options: &Options) -> serde_json::Value {
                 })).collect::<Vec<_>>(),
                 "edited": report.edited.iter().map(|e| json!({"path": e.path, "missing": e.missing})).collect::<Vec<_>>(),
                 "problem": report.problem,
+                "mistakes": report.mistakes.iter().map(|m| json!({
+                    "fixture": m.fixture,
+                    "name": m.name,
+                    "book": m.book,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -2,194 +2,65 @@
 //!
 //! Every fixture in `tests/fixtures/<exercise>/` is a complete `lib.rs` for
 //! an exercise: `right_*` ones are correct solutions written another way and
-//! must pass every test of the spec; the others are each a known mistake,
-//! and the spec must fail them in the tests their header names, with a
-//! message that names the problem (see [`Header`]). All fixtures of an exercise are built in one cargo
+//! must pass; the others are each a known mistake, described in their first
+//! lines (the format is in `xtask/src/mistakes.rs`), and the checker must fail
+//! them in the tests their header names, with a message that names the
+//! problem and the verdict the header (and the book) promises, and must
+//! recognise each as that mistake and no other. Each fixture is judged by
+//! `cargo xtask judge`, the checker's own judgement of a spec binary. All fixtures of an exercise are built in one cargo
 //! invocation, in a temporary workspace that shares the real target folder.
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-/// What a fixture says about itself in its first `//!` lines.
-///
-/// A right one starts with `//! RIGHT, another way: <the design>`. A wrong
-/// one is a known mistake, described for the learner who makes it:
-///
-/// ```text
-/// //! WRONG: <what the code does wrong, in a sentence>
-/// //! mistake: <the mistake's name, as a verdict would say it>
-/// //! book: <page.md>#<section> (where the book explains it)
-/// //! fails: <spec test>: <words its failure message must contain>
-/// //! fails: ...
-/// ```
-#[derive(Debug)]
-struct Header {
-    right: bool,
-    mistake: Option<String>,
-    book: Option<String>,
-    fails: Vec<(String, String)>,
+/// What the checker said about one fixture (`cargo xtask judge --json`).
+struct Judged {
+    /// The whole report, as JSON.
+    json: serde_json::Value,
 }
 
-fn header(exercise: &str, name: &str) -> Header {
-    let source = common::fixture(exercise, name);
-    let mut header = Header {
-        right: false,
-        mistake: None,
-        book: None,
-        fails: Vec::new(),
-    };
-    for line in source.lines().map_while(|line| line.strip_prefix("//! ")) {
-        if line.starts_with("RIGHT") {
-            header.right = true;
-        } else if let Some(mistake) = line.strip_prefix("mistake: ") {
-            header.mistake = Some(mistake.to_owned());
-        } else if let Some(book) = line.strip_prefix("book: ") {
-            header.book = Some(book.to_owned());
-        } else if let Some(fails) = line.strip_prefix("fails: ") {
-            let (test, words) = fails.split_once(": ").unwrap_or_else(|| {
-                panic!("{exercise}/{name}: a `fails:` line is `<test>: <words>`, not {fails:?}")
-            });
-            header.fails.push((test.to_owned(), words.to_owned()));
-        }
+impl Judged {
+    fn exercise(&self) -> &serde_json::Value {
+        &self.json["exercises"][0]
     }
-    assert_eq!(
-        header.right,
-        name.starts_with("right_"),
-        "{exercise}/{name}: a fixture called right_* starts with `//! RIGHT`, any other with `//! WRONG`"
-    );
-    header
-}
 
-/// The names of the tests of a spec, in its order, read from its source.
-fn spec_tests(exercise: &str) -> Vec<String> {
-    let spec = fs::read_to_string(common::root().join("specs").join(exercise).join("spec.rs"))
-        .expect("the spec");
-    let mut names = Vec::new();
-    let mut lines = spec.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() == "#[test]" {
-            let next = lines.next().unwrap_or_default();
-            if let Some(rest) = next.trim().strip_prefix("fn ") {
-                names.push(rest.split('(').next().unwrap_or_default().to_owned());
-            }
-        }
+    fn test(&self, name: &str) -> Option<&serde_json::Value> {
+        self.exercise()["tests"]
+            .as_array()?
+            .iter()
+            .find(|t| t["name"] == name)
     }
-    names
 }
 
-/// A `book:` reference must name a page and a heading that exist.
-fn check_book_reference(exercise: &str, name: &str, reference: &str) -> Option<String> {
-    let Some((page, fragment)) = reference.split_once('#') else {
-        return Some(format!(
-            "{exercise}/{name}: `book: {reference}` is not `<page.md>#<section>`"
-        ));
-    };
-    let Ok(text) = fs::read_to_string(common::root().join("book/src").join(page)) else {
-        return Some(format!(
-            "{exercise}/{name}: `book: {reference}`: there is no book/src/{page}"
-        ));
-    };
-    let found = text.lines().any(|line| {
-        let heading = line.trim_start_matches('#');
-        line.starts_with('#') && slug(heading) == fragment
-    });
-    (!found).then(|| {
-        format!(
-            "{exercise}/{name}: `book: {reference}`: book/src/{page} has no heading #{fragment}"
-        )
-    })
-}
-
-/// mdBook's id for a heading: lower case, spaces to dashes, only letters,
-/// digits, `-` and `_` kept.
-fn slug(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
-}
-
-/// One spec run: every test's outcome, and the text of each failure.
-struct Outcome {
-    passed: Vec<String>,
-    failed: BTreeMap<String, String>,
-}
-
-fn run_spec(binary: &Path) -> Outcome {
-    let mut child = Command::new(binary)
-        .args(["--test-threads=4"])
-        .env("RUST_BACKTRACE", "0")
-        .env("INSTA_UPDATE", "no")
-        .env("INSTA_FORCE_PASS", "0")
-        .env("INSTA_WORKSPACE_ROOT", common::root())
+/// Judges one fixture's spec binary exactly as `cargo xtask check` would.
+fn judge(exercise: &str, fixture: &str, binary: &Path) -> Judged {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["judge", exercise, "--jobs", "4", "--fixture", fixture])
+        .arg("--binary")
+        .arg(binary)
+        .arg("--cwd")
+        .arg(common::root().join("exercises").join(exercise))
+        .current_dir(common::root())
+        .env("CARGO_TARGET_DIR", common::target_dir())
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run a spec binary");
-    // The kit's deadlines end every test within seconds; this is the backstop.
-    let mut stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!(
-                "{} ran for a minute: the spec should end every test sooner",
-                binary.display()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run cargo xtask judge");
+    assert!(
+        output.status.success(),
+        "cargo xtask judge {exercise} failed on {fixture}"
+    );
+    Judged {
+        json: serde_json::from_slice(&output.stdout).expect("the judge prints JSON"),
     }
-    let text = reader.join().unwrap();
-    let mut passed = Vec::new();
-    let mut failed = BTreeMap::new();
-    for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("test spec::") {
-            if let Some(name) = rest.strip_suffix(" ... ok") {
-                passed.push(name.to_owned());
-            } else if let Some(name) = rest.strip_suffix(" ... FAILED") {
-                failed.insert(name.to_owned(), String::new());
-            }
-        }
-    }
-    // The failure sections: `---- spec::name stdout ----` up to the next one.
-    let mut current: Option<String> = None;
-    for line in text.lines() {
-        if let Some(name) = line
-            .strip_prefix("---- spec::")
-            .and_then(|l| l.strip_suffix(" stdout ----"))
-        {
-            current = Some(name.to_owned());
-        } else if line == "failures:" {
-            current = None;
-        } else if let Some(name) = &current {
-            let section = failed.entry(name.clone()).or_default();
-            section.push_str(line);
-            section.push('\n');
-        }
-    }
-    Outcome { passed, failed }
 }
 
 /// Builds every fixture of `exercise` and runs its spec on each.
-fn judge_fixtures(exercise: &str) -> BTreeMap<String, Outcome> {
+fn judge_fixtures(exercise: &str) -> BTreeMap<String, Judged> {
     let dir = tempfile::tempdir().unwrap();
     common::prepare(dir.path(), "\"fixtures/*\"");
     let exercise_dir = common::root().join("exercises").join(exercise);
@@ -277,8 +148,8 @@ fn judge_fixtures(exercise: &str) -> BTreeMap<String, Outcome> {
                     let Some((name, binary)) = queue.lock().unwrap().pop() else {
                         return;
                     };
-                    let outcome = run_spec(&binary);
-                    outcomes.lock().unwrap().insert(name, outcome);
+                    let judged = judge(exercise, &name, &binary);
+                    outcomes.lock().unwrap().insert(name, judged);
                 }
             });
         }
@@ -287,59 +158,93 @@ fn judge_fixtures(exercise: &str) -> BTreeMap<String, Outcome> {
 }
 
 fn check_exercise(exercise: &str) {
-    let tests = spec_tests(exercise);
     let outcomes = judge_fixtures(exercise);
     let mut problems = Vec::new();
-    for (name, outcome) in &outcomes {
-        let header = header(exercise, name);
-        let ran = outcome.passed.len() + outcome.failed.len();
-        if ran != tests.len() {
-            problems.push(format!(
-                "{exercise}/{name}: the spec has {} tests, but {ran} reported a result",
-                tests.len()
-            ));
+    for (name, judged) in &outcomes {
+        let header = &judged.json["fixture"];
+        let verdict = judged.exercise()["verdict"].as_str().unwrap_or_default();
+        let report = || serde_json::to_string_pretty(judged.exercise()).unwrap_or_default();
+        if let Some(error) = header["error"].as_str() {
+            problems.push(format!("{exercise}/{name}: {error}"));
+            continue;
         }
-        if header.right {
-            if !outcome.failed.is_empty() {
+        if header["right"] == true {
+            if verdict != "passed" {
                 problems.push(format!(
-                    "{exercise}/{name} is a correct solution, but the spec failed it:\n{:#?}",
-                    outcome.failed
+                    "{exercise}/{name} is a correct solution, but the checker says {verdict}:\n{}",
+                    report()
                 ));
             }
             continue;
         }
-        if header.mistake.is_none() || header.fails.is_empty() {
+        if verdict == "passed" {
             problems.push(format!(
-                "{exercise}/{name} needs `//! mistake:`, `//! book:` and at least one `//! fails:` line"
+                "{exercise}/{name} is wrong, but the checker passed it"
+            ));
+            continue;
+        }
+        if verdict != "failing" {
+            problems.push(format!(
+                "{exercise}/{name}: the checker says {verdict}, not failing: a fixture must be judged, \
+                 not refused:\n{}",
+                report()
+            ));
+            continue;
+        }
+        let place = header["book_place"].as_str().unwrap_or_default();
+        if place.split(" > ").count() != 3 {
+            problems.push(format!(
+                "{exercise}/{name}: `book: {}` does not name a page of SUMMARY.md and one of its headings \
+                 (the checker reads it as {place:?})",
+                header["book"]
             ));
         }
-        if let Some(problem) = header
-            .book
-            .as_deref()
-            .and_then(|reference| check_book_reference(exercise, name, reference))
-        {
-            problems.push(problem);
-        }
-        if outcome.failed.is_empty() {
-            problems.push(format!(
-                "{exercise}/{name} is wrong, but the spec passed it ({} tests)",
-                outcome.passed.len()
-            ));
-        }
-        for (test, words) in &header.fails {
-            if !tests.contains(test) {
+        for failure in header["fails"].as_array().into_iter().flatten() {
+            let test = failure["test"].as_str().unwrap_or_default();
+            let words = failure["words"].as_str().unwrap_or_default();
+            let Some(result) = judged.test(test) else {
                 problems.push(format!(
                     "{exercise}/{name}: `fails: {test}`: the spec has no such test"
                 ));
                 continue;
+            };
+            if result["verdict"] == "passed" {
+                problems.push(format!(
+                    "{exercise}/{name}: `{test}` should fail (saying {words:?}), but it passed"
+                ));
+                continue;
             }
-            match outcome.failed.get(test) {
-                None => problems.push(format!("{exercise}/{name}: `{test}` should fail (saying {words:?}), but it passed")),
-                Some(text) if !text.contains(words.as_str()) => problems.push(format!(
-                    "{exercise}/{name}: `{test}` failed, but its message does not say {words:?}:\n{text}"
-                )),
-                Some(_) => {}
+            let text = format!(
+                "{}\n{}",
+                result["message"].as_str().unwrap_or_default(),
+                result["snapshot_diff"].as_str().unwrap_or_default()
+            );
+            if !text.contains(words) {
+                problems.push(format!(
+                    "{exercise}/{name}: `{test}` is {}, but its message does not say {words:?}:\n{text}",
+                    result["label"]
+                ));
             }
+            if let Some(wanted) = failure["verdict"].as_str()
+                && result["label"] != wanted
+            {
+                problems.push(format!(
+                    "{exercise}/{name}: `{test}` is {}, but the fixture (and the book) says {wanted}",
+                    result["label"]
+                ));
+            }
+        }
+        let recognised: Vec<&str> = judged.exercise()["mistakes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m["fixture"].as_str())
+            .collect();
+        if recognised != [name.as_str()] {
+            problems.push(format!(
+                "{exercise}/{name} is recognised as {recognised:?}, not as itself alone: make its `fails:` \
+                 lines a signature no other fixture of {exercise} shares"
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
