@@ -75,6 +75,40 @@ fn threads_that_existed_before_the_check_are_not_blamed() {
     .unwrap();
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_check_on_a_helper_thread_that_inherits_the_section_nests_and_still_finds_leaks() {
+    // The outer check holds the process-wide lock while it waits for the
+    // helper; the helper's own check must nest in it (it would wait for that
+    // lock forever otherwise) and still see the thread it leaks.
+    let (tx, rx) = crossbeam::channel::bounded::<()>(0);
+    let outer = check_threads(GRACE, move || {
+        let check = leak_detection::threads::InheritedCheck::current();
+        let helper = std::thread::spawn(move || {
+            check.run(|| {
+                check_threads(GRACE, move || {
+                    std::thread::Builder::new()
+                        .name("helper-leak".into())
+                        .spawn(move || rx.recv())
+                        .expect("the OS starts a thread");
+                })
+            })
+        });
+        let inner = helper.join().expect("the helper does not panic");
+        drop(tx); // Lets the leaked thread end before the outer check looks.
+        inner
+    });
+    let inner = outer.expect("the outer check sees every thread end");
+    let Err(Leak::Threads { threads, .. }) = &inner else {
+        panic!("expected the nested check to report the helper's thread, got {inner:?}");
+    };
+    assert_eq!(
+        threads.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["helper-leak"],
+        "the nested check blames the thread started inside it, and nothing else"
+    );
+}
+
 #[test]
 fn checked_sections_in_parallel_tests_do_not_see_each_other() {
     // Several checked sections racing from several threads, as parallel

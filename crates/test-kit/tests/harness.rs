@@ -157,3 +157,34 @@ fn a_caught_panic_does_not_fail_the_test_unless_denied() {
     let value = test_kit::run(|| std::thread::spawn(|| panic!("on purpose")).join().is_err());
     assert!(value);
 }
+
+#[test]
+fn a_leak_check_nested_in_run_does_not_wait_for_the_lock_run_holds() {
+    // `run` holds the process-wide check lock on the test thread and runs
+    // the body on a worker thread of its deadline; a check inside the body
+    // runs on that worker, and must nest in `run`'s check, not queue behind it.
+    let message = panic::catch_unwind(|| {
+        Harness::new().limit(Duration::from_secs(2)).run(|| {
+            let inner = test_kit::check_threads(GRACE, || {
+                std::thread::spawn(|| 2 + 2).join().expect("no panic")
+            });
+            assert_eq!(
+                inner,
+                Ok(4),
+                "a clean nested check passes and returns its body's value"
+            );
+        })
+    })
+    .err()
+    .map(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    });
+    assert_eq!(
+        message, None,
+        "a check nested in test_kit::run must run, not wait for the lock run holds; \
+         a message starting with `did not finish within` means the worker queued behind its own test thread"
+    );
+}
