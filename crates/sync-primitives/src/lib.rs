@@ -85,7 +85,7 @@ pub mod gate;
 pub mod once;
 
 pub use async_mutex::{Connection, PageViews};
-pub use cache::{Cache, Stats};
+pub use cache::{Cache, Lookup, Stats};
 pub use concurrent_map::HitCounter;
 pub use counters::{Mailbox, count_with_atomic, count_with_mutex};
 pub use gate::Gate;
