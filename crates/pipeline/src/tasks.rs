@@ -32,8 +32,9 @@
 //! until its next one. Call [`Stage::join`] to know that every task has
 //! ended.
 //!
-//! Threads cannot be aborted, so the thread form ([`crate::threads`]) has
-//! no such drop: a thread stage that never sends needs a cancel signal.
+//! Threads cannot be safely aborted, so the thread form
+//! ([`crate::threads`]) has no such drop: a thread stage that never sends
+//! needs a cancel signal.
 
 use tokio::sync::mpsc;
 use tokio_util::task::AbortOnDropHandle;
