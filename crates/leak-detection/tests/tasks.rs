@@ -57,7 +57,14 @@ async fn on_a_paused_clock_the_grace_period_does_not_let_virtual_time_pass() {
     })
     .await;
     assert!(
-        matches!(result, Err(Leak::Tasks { before: 0, after: 1, .. })),
+        matches!(
+            result,
+            Err(Leak::Tasks {
+                before: 0,
+                after: 1,
+                ..
+            })
+        ),
         "expected the five-minute sleeper to be reported as a leak, got {result:?}: \
          the grace period probably advanced the paused clock"
     );

@@ -131,10 +131,7 @@ fn an_awaited_spawn_blocking_leaves_an_idle_thread_on_a_runtime_built_before_the
             panic!("expected the idle blocking-pool thread to be reported, got {inner:?}");
         };
         assert_eq!(
-            threads
-                .iter()
-                .map(|t| t.name.as_str())
-                .collect::<Vec<_>>(),
+            threads.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
             [leak_detection::TOKIO_THREAD_NAME],
             "the one thread left is the blocking pool's idle thread"
         );
