@@ -164,7 +164,8 @@ struct Opened {
     section: Arc<Section>,
     /// The thread's section before this one (a closed one it had inherited).
     previous: Option<Arc<Section>>,
-    /// Released last, when the fields are dropped after [`Exclusive::drop`].
+    /// Released last, once the section is closed and the thread's previous
+    /// section is back.
     _guard: MutexGuard<'static, ()>,
 }
 
@@ -213,7 +214,7 @@ impl Drop for Exclusive {
             // check from now on waits for the lock like anyone else.
             opened.section.open.store(false, Ordering::SeqCst);
             CURRENT.set(opened.previous);
-            // `opened` (and its lock guard) is dropped here.
+            // `opened`, and with it the lock guard, is dropped here.
         }
     }
 }
@@ -231,10 +232,10 @@ impl Drop for Exclusive {
 /// caller's own thread. `test_kit::within` does this for its worker, so a
 /// check inside `test_kit::run` works.
 ///
-/// Inheriting is only sound while the caller waits for the helper: the
-/// section's lock is what keeps other tests' threads out of the helper's
-/// checks. Once the caller's check has ended, the helper's checks wait for
-/// the lock like any other.
+/// Inheriting keeps the checks exact only while the caller waits for the
+/// helper: the section's lock is what keeps other tests' threads out of the
+/// helper's checks. Once the caller's check has ended, the helper's checks
+/// wait for the lock like any other.
 ///
 /// ```
 /// use leak_detection::check_threads;
