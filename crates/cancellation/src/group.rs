@@ -19,14 +19,20 @@ use crate::TaskPanicked;
 /// A group of tasks where the first error (or panic) cancels the others.
 ///
 /// - **Cancellation is cooperative first.** Each task gets a child of the
-///   group's token. On the first error, [`ErrGroup::wait`] cancels the group's
-///   token (so every child fires) and keeps waiting until every task has
-///   returned, like Go's `Wait`. A task that ignores its token keeps `wait`
-///   waiting.
-/// - **Dropping the group aborts every task** still running, at its next
-///   `.await` (the [`JoinSet`] inside aborts them). That includes dropping the
-///   `wait` future, for instance when a [`crate::with_timeout`] around it
-///   expires. Nothing the group spawned outlives it.
+///   group's token. A task that returns an error or panics cancels the
+///   group's token itself, at that moment, whether or not anyone is in
+///   [`ErrGroup::wait`] yet, like Go's errgroup, which cancels its context
+///   when the goroutine returns its error. [`ErrGroup::wait`] waits until
+///   every task has returned, like Go's `Wait`. A task that ignores its
+///   token keeps `wait` waiting.
+/// - **Dropping the group aborts every task** still running (the
+///   [`JoinSet`] inside does it). That includes dropping the `wait` future,
+///   for instance when a [`crate::with_timeout`] around it expires. An abort
+///   is a request, not a wait: each task stops at its next `.await`, so one
+///   that is computing, or blocked in a call that never yields, runs on
+///   until it gets there, and `spawn_blocking` work it started is never
+///   aborted. Use [`ErrGroup::shutdown`] when you must know that every task
+///   has stopped.
 /// - **A panic is an error.** A task that panics fails the group with
 ///   `E::from(TaskPanicked { .. })`.
 ///
@@ -96,6 +102,10 @@ where
     /// token. The task should stop when its token fires (see
     /// [`crate::long_running`]).
     ///
+    /// If the task returns an error or panics, it cancels the group's token
+    /// as it ends, so the others are told at once, even while nobody awaits
+    /// [`ErrGroup::wait`].
+    ///
     /// # Panics
     ///
     /// Outside a tokio runtime.
@@ -105,7 +115,19 @@ where
         Fut: Future<Output = Result<T, E>> + Send + 'static,
     {
         let index = self.order.len();
-        let handle = self.tasks.spawn(task(self.token.child_token()));
+        let work = task(self.token.child_token());
+        let group = self.token.clone();
+        let handle = self.tasks.spawn(async move {
+            // Cancels the group when dropped: when the task ends with an
+            // error, and when a panic ends it (tokio drops the future after
+            // catching the panic). Disarmed only on success.
+            let cancel_group = group.drop_guard();
+            let result = work.await;
+            if result.is_ok() {
+                cancel_group.disarm();
+            }
+            result
+        });
         self.order.insert(handle.id(), index);
     }
     // ANCHOR_END: spawn
@@ -139,7 +161,8 @@ where
                 }
             };
             // Later errors are usually just the others reporting that they
-            // were cancelled: the first one is the cause.
+            // were cancelled: the first one is the cause. The failed task
+            // has cancelled the token already; an abort from outside has not.
             if first_error.is_none() {
                 self.token.cancel();
                 first_error = Some(error);
@@ -154,6 +177,23 @@ where
         }
     }
     // ANCHOR_END: wait
+
+    // ANCHOR: shutdown
+    /// Stops every task and waits until each has: cancels the group's token
+    /// (so tasks that listen can stop cleanly), aborts every task still
+    /// running, and waits for each to end.
+    ///
+    /// Dropping the group only *tells* its tasks to stop; this is the way
+    /// to know they have. A task stops at its next `.await`, so `shutdown`
+    /// waits for one that is computing until it reaches one. What no abort
+    /// reaches is `spawn_blocking` work: a blocking closure that a task
+    /// started runs on after its task is gone, and only a signal it checks
+    /// (a token, a flag) stops it.
+    pub async fn shutdown(mut self) {
+        self.token.cancel();
+        self.tasks.shutdown().await;
+    }
+    // ANCHOR_END: shutdown
 
     /// The position of a task in spawn order.
     fn position(&self, id: Id) -> usize {

@@ -16,10 +16,13 @@
 //!   cleanly and say so ([`WorkError::Cancelled`]).
 //! - **Dropping**: a future that is dropped stops at its current `.await` and
 //!   never runs again. `tokio::time::timeout` ([`with_timeout`]) and the
-//!   losing branches of `select!` cancel this way, and so does dropping an
-//!   [`ErrGroup`] (its `JoinSet` aborts its tasks).
+//!   losing branches of `select!` cancel this way. Dropping an [`ErrGroup`]
+//!   does too, one step removed: its `JoinSet` *aborts* its tasks, which
+//!   tells each to stop at its next `.await`; [`ErrGroup::shutdown`] also
+//!   waits until they have.
 //!
-//! Threads cannot be dropped half way, so for them only asking works:
+//! Threads cannot be dropped half way, and std has no safe way to stop one
+//! from outside, so for them only asking works:
 //! [`threads::Done`] is a flag and a closing channel, and [`threads::run_all`]
 //! is the errgroup on `std::thread::scope`.
 //!
@@ -30,8 +33,9 @@
 //! | `select { case <-ctx.Done(): ...; default: }` | `if token.is_cancelled() { .. }` | a check that never waits |
 //! | `ctx.Err()`: `Canceled` or `DeadlineExceeded` | [`WorkError::Cancelled`], [`WorkError::DeadlineExceeded`] | a token has no reason; the code that stopped the work knows it |
 //! | `context.WithTimeout(ctx, d)` | [`with_timeout`]`(d, work)` (`tokio::time::timeout`) | the limit drops the work instead of signalling it |
-//! | `g, ctx := errgroup.WithContext(ctx)`; `g.Go(f)`; `g.Wait()` | [`ErrGroup::with_parent`], [`ErrGroup::spawn`], [`ErrGroup::wait`] | a `JoinSet` plus a token; a panic counts as an error |
-//! | `defer cancel()` | drop the group | dropping aborts every task still running |
+//! | `g, ctx := errgroup.WithContext(ctx)`; `g.Go(f)`; `g.Wait()` | [`ErrGroup::with_parent`], [`ErrGroup::spawn`], [`ErrGroup::wait`] | a `JoinSet` plus a token; the failing task cancels it, and a panic counts as an error |
+//! | `defer cancel()` | drop the group | dropping aborts every task still running, each at its next `.await` |
+//! | cancel, then wait for every goroutine to return | [`ErrGroup::shutdown`] | `JoinSet::shutdown`: abort, then wait |
 //! | `done := make(chan struct{})`; `close(done)` | [`threads::Done`] | closing = dropping the only `Sender` |
 //!
 //! **When to use it:** whenever work may outlive the reason it was started:

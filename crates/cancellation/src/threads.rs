@@ -1,9 +1,10 @@
 //! Cancellation for plain threads: a [`Done`] signal and an error group on
 //! [`std::thread::scope`].
 //!
-//! A thread cannot be aborted from outside, in Rust or anywhere else (Go
-//! cannot kill a goroutine either). It stops when its code decides to, so
-//! the code must look for the signal:
+//! A thread cannot be *safely* aborted from outside: std has no call for it,
+//! because a thread killed half way would leave its locks held and its
+//! destructors unrun (Go cannot kill a goroutine either). It stops when its
+//! code decides to, so the code must look for the signal:
 //!
 //! - **Between chunks of work**, with [`Done::is_cancelled`]: one atomic
 //!   load, cheap enough to call in a hot loop.
@@ -145,7 +146,9 @@ where
                     .name(format!("worker-{index}"))
                     .spawn_scoped(scope, move || {
                         // A panic is an error like any other: catch it here,
-                        // so that it cancels the others too.
+                        // so that it cancels the others too. (Under
+                        // `panic = "abort"` there is nothing to catch: the
+                        // first panic ends the process.)
                         let outcome = panic::catch_unwind(AssertUnwindSafe(|| worker(done)))
                             .unwrap_or_else(|payload| {
                                 Err(E::from(TaskPanicked::new(index, payload.as_ref())))

@@ -34,7 +34,8 @@
 //! to [`WorkError::DeadlineExceeded`]. A timeout cancels by dropping: when
 //! the limit passes, the wrapped future is dropped at its current `.await`
 //! (the same rule as above), and everything it owns goes with it, including
-//! an [`crate::ErrGroup`] and its tasks.
+//! an [`crate::ErrGroup`], whose drop aborts its tasks: each stops at its
+//! next `.await`.
 
 use std::future::Future;
 use std::time::Duration;

@@ -59,6 +59,71 @@ fn the_first_error_cancels_the_others_at_that_instant() {
 }
 // ANCHOR_END: first_error_cancels
 
+// ANCHOR: cancels_before_wait
+#[test]
+fn the_first_error_cancels_the_others_even_while_nobody_waits() {
+    // The caller does ten seconds of other work before it calls `wait`.
+    // Go's errgroup cancels the context when the goroutine returns its
+    // error, not when someone waits; so must this group.
+    Harness::new().paused_clock().run_async(|| async {
+        let start = Instant::now();
+        let stopped = Arc::new(std::sync::Mutex::new(None));
+        let mut group = ErrGroup::new();
+        group.spawn(|_token| fail_after(SECOND, "A: disk full"));
+        group.spawn({
+            let stopped = Arc::clone(&stopped);
+            |token| async move {
+                let result = long_running(&token, 100, one_second).await;
+                *stopped.lock().expect("not poisoned") = Some(start.elapsed());
+                result
+            }
+        });
+
+        sleep(10 * SECOND).await; // Other work; nobody awaits `wait` yet.
+        assert_eq!(
+            *stopped.lock().expect("not poisoned"),
+            Some(SECOND),
+            "B should have stopped when A failed at 1 s; if it has not stopped \
+             (None), the group cancels only inside `wait`"
+        );
+        assert_eq!(failure_message(group.wait().await), "A: disk full");
+        assert_eq!(start.elapsed(), 10 * SECOND, "`wait` found both done");
+    });
+}
+// ANCHOR_END: cancels_before_wait
+
+#[test]
+fn a_panic_cancels_the_others_even_while_nobody_waits() {
+    Harness::new().paused_clock().run_async(|| async {
+        let start = Instant::now();
+        let stopped = Arc::new(std::sync::Mutex::new(None));
+        let mut group: ErrGroup<(), WorkError> = ErrGroup::new();
+        group.spawn(|_token| async {
+            sleep(SECOND).await;
+            panic!("index out of bounds");
+        });
+        group.spawn({
+            let stopped = Arc::clone(&stopped);
+            |token| async move {
+                let result = long_running(&token, 100, one_second).await;
+                *stopped.lock().expect("not poisoned") = Some(start.elapsed());
+                result
+            }
+        });
+        sleep(10 * SECOND).await;
+        assert_eq!(
+            *stopped.lock().expect("not poisoned"),
+            Some(SECOND),
+            "B should have stopped when A panicked at 1 s, before anyone called `wait`"
+        );
+        let error = group.wait().await.expect_err("task 0 panicked");
+        assert!(
+            matches!(&error, WorkError::Panicked(p) if p.task == 0),
+            "expected task 0's panic, got {error:?}"
+        );
+    });
+}
+
 #[test]
 fn a_worker_that_checks_between_chunks_stops_at_its_next_chunk() {
     Harness::new().paused_clock().run_async(|| async {
@@ -245,3 +310,96 @@ fn a_timeout_around_wait_reports_a_timeout_and_aborts_every_task() {
     });
 }
 // ANCHOR_END: timeout_around_wait
+
+/// A task that blocks its thread until `release` says so (standing in for a
+/// long computation, or a blocking call), then reaches an `.await`, and
+/// records whether it ever got past it.
+async fn busy_until_released(
+    started: std::sync::mpsc::Sender<()>,
+    release: std::sync::mpsc::Receiver<()>,
+    past_the_await: Arc<AtomicUsize>,
+    dropped: DropCounter,
+) -> Result<(), WorkError> {
+    let _dropped = dropped;
+    started.send(()).expect("the test waits for this");
+    // Blocks a runtime thread: no `.await`, so no abort can land here.
+    release.recv().expect("the test releases us");
+    tokio::task::yield_now().await; // The first `.await` after the abort.
+    past_the_await.fetch_add(1, Ordering::SeqCst);
+    Ok(())
+}
+
+// ANCHOR: drop_only_tells
+#[test]
+fn dropping_the_group_only_tells_a_busy_task_to_stop() {
+    // A multi-threaded runtime: the busy task holds one worker thread.
+    test_kit::run_async(|| async {
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel();
+        let past_the_await = Arc::new(AtomicUsize::new(0));
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let mut group = ErrGroup::new();
+        group.spawn({
+            let (past_the_await, dropped) = (Arc::clone(&past_the_await), Arc::clone(&dropped));
+            move |_token| {
+                busy_until_released(started_tx, release_rx, past_the_await, DropCounter(dropped))
+            }
+        });
+        started_rx.recv().expect("the task starts");
+        drop(group); // Returns at once: the abort is only a request.
+        assert_eq!(
+            dropped.load(Ordering::SeqCst),
+            0,
+            "the task is still running after the drop: it has not reached an `.await`"
+        );
+        release_tx.send(()).expect("the task waits for this");
+        // It stops at its next `.await`: its future is dropped there.
+        while dropped.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(
+            past_the_await.load(Ordering::SeqCst),
+            0,
+            "the aborted task must never run past the `.await` where the abort took effect"
+        );
+    });
+}
+// ANCHOR_END: drop_only_tells
+
+// ANCHOR: shutdown_waits
+#[test]
+fn shutdown_returns_only_once_every_task_has_stopped() {
+    test_kit::run_async(|| async {
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel();
+        let past_the_await = Arc::new(AtomicUsize::new(0));
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let mut group = ErrGroup::new();
+        group.spawn({
+            let (past_the_await, dropped) = (Arc::clone(&past_the_await), Arc::clone(&dropped));
+            move |_token| {
+                busy_until_released(started_tx, release_rx, past_the_await, DropCounter(dropped))
+            }
+        });
+        started_rx.recv().expect("the task starts");
+        let shutdown = tokio::spawn(group.shutdown());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(
+            !shutdown.is_finished(),
+            "shutdown returned while the task was still running"
+        );
+        release_tx.send(()).expect("the task waits for this");
+        shutdown.await.expect("shutdown does not panic");
+        assert_eq!(
+            dropped.load(Ordering::SeqCst),
+            1,
+            "when shutdown returns, the task has stopped and its future is dropped"
+        );
+        assert_eq!(
+            past_the_await.load(Ordering::SeqCst),
+            0,
+            "the task stopped at its first `.await` after the abort"
+        );
+    });
+}
+// ANCHOR_END: shutdown_waits

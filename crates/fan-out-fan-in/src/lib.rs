@@ -46,7 +46,7 @@
 //! |----|-----------------------------|--------------------------|
 //! | `N` goroutines ranging over one channel | `N` threads, each with a clone of one crossbeam `Receiver` | `N` tasks sharing `Arc<Mutex<mpsc::Receiver>>` |
 //! | `go func() { wg.Wait(); close(out) }()` | nothing: the last thread drops the last `Sender` | nothing: the last task drops the last `Sender` |
-//! | goroutines nobody owns | threads owned by a `thread::scope`, which joins them | tasks owned by a `JoinSet`, which aborts them on drop |
+//! | goroutines nobody owns | threads owned by a `thread::scope`, which joins them | tasks owned by a `JoinSet`, which aborts them on drop (each at its next `.await`) |
 //! | `ctx.Done()` | a `Receiver<Infallible>` closed by dropping its `Sender` | `CancellationToken::cancelled()` |
 //! | `select { case <-ctx.Done(): ...; case out <- v: ... }` | `crossbeam::select! { recv(done) -> _ => ..., send(out, v) -> r => ... }` | `tokio::select! { () = cancel.cancelled() => ..., r = out.send(v) => ... }` |
 //! | `fanIn(chans...)` | [`threads::fan_in`]: a forwarding thread per input | [`tasks::fan_in`]: a forwarding task per input |

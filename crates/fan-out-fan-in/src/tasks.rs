@@ -35,7 +35,8 @@
 //! await `join_next` until it returns `None` to wait for every task (and to
 //! see a worker's panic as a `JoinError`), or drop it to abort them all. A
 //! scope cannot be left before its threads end; a `JoinSet` can, by being
-//! dropped, which is why it aborts.
+//! dropped, which is why it aborts. An abort only tells each task to stop
+//! at its next `.await`; [`JoinSet::shutdown`] aborts and waits.
 //!
 //! # Cancellation
 //!
@@ -46,9 +47,14 @@
 //! whatever the loop was waiting on: the lock, a receive from an empty
 //! input, a send to a full output, or **the work itself**. That is the big
 //! difference from threads: a thread can only be asked to stop, while a
-//! future is stopped at its current `.await` by being dropped. Everything
-//! dropped this way is cancel-safe: an `mpsc` receive that had not
-//! completed loses no item, and a pending send simply never happens.
+//! future is stopped at its current `.await` by being dropped. What that
+//! loses depends on where the task was: a receive that had not completed
+//! loses nothing (an `mpsc` receive is cancel safe), but the item a worker
+//! had taken and was working on is lost, and so is a result waiting in a
+//! `send` to a full output (tokio's `Sender::send` says so: the message is
+//! not sent, and it is dropped). For a flow being cancelled that is the
+//! point; a flow that must account for every item stops its source instead
+//! and lets the workers drain.
 //! `tokio_util`'s `CancellationToken::run_until_cancelled` does the same
 //! race in one call.
 //!

@@ -34,10 +34,10 @@
 //! are ready, `select!` picks one at random (as Go's `select` does), so a
 //! thread may pass on an item or two after the cancel, but it never blocks
 //! again. A thread busy inside `work` notices the cancel only when `work`
-//! returns: Rust cannot interrupt a running thread. A long job that should
-//! stop early can capture a clone of `done` and check it now and then:
-//! `done.try_recv()` returns `Err(TryRecvError::Disconnected)` once it is
-//! closed.
+//! returns: Rust has no safe way to interrupt a running thread. A long job
+//! that should stop early can capture a clone of `done` and check it now
+//! and then: `done.try_recv()` returns `Err(TryRecvError::Disconnected)`
+//! once it is closed.
 //!
 //! # Who closes what
 //!

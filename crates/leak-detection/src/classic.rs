@@ -59,6 +59,12 @@ impl Mailbox {
     /// `send` waits for someone to take the value, and since the receiver is
     /// still alive (inside `self`), the send neither succeeds nor fails. The
     /// worker blocks until the `Mailbox` is dropped.
+    ///
+    /// **And answers the wrong question.** The late answer is still waiting
+    /// in that blocked `send`, so the *next* call's `recv_timeout` takes it
+    /// at once: the next question gets the previous question's answer, and
+    /// its own answer is left blocked in turn. One shared reply channel for
+    /// many requests mixes up replies as well as leaking.
     pub fn ask_leaky(&self, work: Duration, patience: Duration) -> Option<u64> {
         let tx = self.tx.clone();
         spawn_named("ask-leaky", move || {
@@ -169,6 +175,16 @@ pub fn crawl_leaky(web: Web, workers: usize, quiet: Duration) -> BTreeSet<usize>
 /// the links they found to it, and it counts the pages still in flight. When
 /// that count reaches zero the crawl is over, so it drops the sender; the
 /// queue closes, each worker's `for` loop ends, and the scope joins them.
+///
+/// # Panics
+///
+/// A panic in one worker is not covered: the page it held never reports
+/// back, so the count of pages in flight never reaches zero, and the other
+/// workers still hold `links` senders, so the coordinator's `recv` does not
+/// fail either; it waits forever (only when *every* worker has panicked does
+/// `recv` fail, with "every crawl worker panicked"). A crawler whose work
+/// can panic catches the panic in the worker (`std::panic::catch_unwind`)
+/// and reports the page as failed, so that every page is answered.
 pub fn crawl(web: Web, workers: usize) -> BTreeSet<usize> {
     let (queue_tx, queue_rx) = channel::unbounded::<usize>();
     let (links_tx, links_rx) = channel::unbounded::<Vec<usize>>();

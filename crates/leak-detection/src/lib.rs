@@ -71,6 +71,10 @@ pub use threads::{ThreadInfo, assert_no_thread_leaks, check_threads};
 /// test machines are often busy.
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(1);
 
+/// The name tokio gives the worker and blocking-pool threads of a runtime
+/// whose builder sets no other (`Builder::thread_name`).
+pub const TOKIO_THREAD_NAME: &str = "tokio-rt-worker";
+
 // ANCHOR: leak
 /// What a check found still running.
 ///
@@ -86,15 +90,19 @@ pub enum Leak {
         /// How long the check waited for them.
         grace: Duration,
     },
-    /// Tokio tasks that were spawned during the check and were still alive
-    /// `grace` after it ended.
+    /// More tokio tasks alive when the check gave up waiting than before the
+    /// code under test ran. A count, not a list: see [`tasks`] for what it
+    /// cannot see (blocking closures, for one).
     Tasks {
         /// Live tasks on the runtime before the code under test ran.
         before: usize,
         /// Live tasks when the check gave up waiting.
         after: usize,
-        /// How long the check waited for them.
+        /// The most real time the check waited for them.
         grace: Duration,
+        /// Whether tokio's clock was paused: then the check gave the runtime
+        /// [`tasks::PAUSED_TURNS`] turns, and let no virtual time pass.
+        paused_clock: bool,
     },
 }
 // ANCHOR_END: leak
@@ -119,22 +127,48 @@ impl fmt::Display for Leak {
                      (std::thread::scope does it for you), and make sure each can reach its end: \
                      a channel it reads must close (drop every Sender), a send it makes must find a \
                      receiver, and a cancellation it waits for must come."
-                )
+                )?;
+                if threads.iter().any(|t| t.name == TOKIO_THREAD_NAME) {
+                    write!(
+                        f,
+                        " A \"{TOKIO_THREAD_NAME}\" thread is a tokio runtime's: if the runtime was shut down, \
+                         it is a spawn_blocking closure that has not returned (tokio cannot abort one), \
+                         or a runtime that was never shut down."
+                    )?;
+                }
+                Ok(())
             }
             Leak::Tasks {
                 before,
                 after,
                 grace,
+                paused_clock,
             } => {
                 let n = after.saturating_sub(*before);
                 let s = if n == 1 { "" } else { "s" };
+                let was = if n == 1 { "was" } else { "were" };
+                if *paused_clock {
+                    write!(
+                        f,
+                        "leak detected: {n} tokio task{s} spawned by the code under test {was} still alive after it returned \
+                         ({before} alive before, {after} after), although the runtime had {} turns to finish {}. \
+                         Tokio's clock is paused, so the check lets no virtual time pass: a task still waiting \
+                         for a timer is left over too.",
+                        tasks::PAUSED_TURNS,
+                        if n == 1 { "it" } else { "them" },
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "leak detected: {n} tokio task{s} spawned by the code under test {was} still alive {grace:?} after it returned \
+                         ({before} alive before, {after} after).",
+                    )?;
+                }
                 write!(
                     f,
-                    "leak detected: {n} tokio task{s} spawned by the code under test {} still alive {grace:?} after it returned \
-                     ({before} alive before, {after} after). A task keeps running when its JoinHandle is dropped. \
-                     Await or abort every task you spawn: a JoinSet aborts its tasks when it is dropped, and a \
-                     CancellationToken tells a loop to stop.",
-                    if n == 1 { "was" } else { "were" },
+                    " A task keeps running when its JoinHandle is dropped. \
+                     Await or abort every task you spawn: dropping a JoinSet tells its tasks to stop (each stops at \
+                     its next .await), and a CancellationToken tells a loop to stop."
                 )
             }
         }

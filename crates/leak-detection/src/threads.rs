@@ -17,7 +17,11 @@
 //!
 //! - The checks take a process-wide lock, so two checked sections never
 //!   overlap, and they ignore the test threads queued on that lock. Checks
-//!   can nest: an inner check on the same thread does not wait for the lock.
+//!   can nest: an inner check on the same thread does not wait for the lock,
+//!   and neither does one on a thread that runs its work inside
+//!   [`InheritedCheck::run`] while the caller waits for it (the worker
+//!   thread of `test_kit::within` does, so a check inside `test_kit::run`
+//!   nests in the one `run` makes).
 //! - In a test binary that checks for thread leaks, *every* test starts its
 //!   threads inside a check (a server, a runtime, the code under test), so
 //!   no thread comes or goes outside the lock. Keep tests that start threads
@@ -27,9 +31,11 @@
 //! `cargo xtask check` goes further and runs every spec test in a process of
 //! its own.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::fmt;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::Leak;
@@ -130,24 +136,52 @@ static CHECK_LOCK: Mutex<()> = Mutex::new(());
 /// other checked tests. They are not leaks of the section that runs now.
 static QUEUED: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
 
-/// Held for the duration of one checked section.
-pub(crate) struct Exclusive {
-    _guard: Option<MutexGuard<'static, ()>>,
+/// One outermost checked section, shared by the thread that opened it and
+/// every thread it was handed to with [`InheritedCheck`].
+#[derive(Debug)]
+struct Section {
+    /// `true` while the section's thread holds [`CHECK_LOCK`].
+    open: AtomicBool,
 }
 
 thread_local! {
-    /// How many checked sections the current thread is inside: a check
-    /// nested in another (a server started inside a checked test, say)
-    /// must not wait for the lock its own thread holds.
-    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// The checked section the current thread works in, if any: its own, or
+    /// one it inherited. A check that starts while it is open nests in it
+    /// instead of waiting for the lock that section already holds.
+    static CURRENT: RefCell<Option<Arc<Section>>> = const { RefCell::new(None) };
+}
+
+/// The section the current thread works in, if it is still open.
+fn open_section() -> Option<Arc<Section>> {
+    CURRENT
+        .with_borrow(Clone::clone)
+        .filter(|section| section.open.load(Ordering::SeqCst))
+}
+
+/// What the outermost check of a section holds, and puts back when it ends.
+struct Opened {
+    /// Marked closed when the section ends, before the lock is released.
+    section: Arc<Section>,
+    /// The thread's section before this one (a closed one it had inherited).
+    previous: Option<Arc<Section>>,
+    /// Released last, once the section is closed and the thread's previous
+    /// section is back.
+    _guard: MutexGuard<'static, ()>,
+}
+
+/// Held for the duration of one checked section.
+pub(crate) struct Exclusive {
+    /// `None` for a check nested in an open section: it holds nothing.
+    opened: Option<Opened>,
 }
 
 impl Exclusive {
-    /// Waits until no other checked section runs in this process.
+    /// Waits until no other checked section runs in this process, unless the
+    /// current thread already works in an open one (its own, or one it
+    /// inherited): then the check nests in it and waits for nothing.
     pub(crate) fn acquire() -> Exclusive {
-        if DEPTH.get() > 0 {
-            DEPTH.set(DEPTH.get() + 1);
-            return Exclusive { _guard: None };
+        if open_section().is_some() {
+            return Exclusive { opened: None };
         }
         let me = current_tid();
         if let Some(tid) = me {
@@ -159,18 +193,97 @@ impl Exclusive {
         if let Some(tid) = me {
             queued().remove(&tid);
         }
-        DEPTH.set(1);
+        let section = Arc::new(Section {
+            open: AtomicBool::new(true),
+        });
+        let previous = CURRENT.replace(Some(Arc::clone(&section)));
         Exclusive {
-            _guard: Some(guard),
+            opened: Some(Opened {
+                section,
+                previous,
+                _guard: guard,
+            }),
         }
     }
 }
 
 impl Drop for Exclusive {
     fn drop(&mut self) {
-        DEPTH.set(DEPTH.get() - 1);
+        if let Some(opened) = self.opened.take() {
+            // Closed first: a thread that inherited the section and starts a
+            // check from now on waits for the lock like anyone else.
+            opened.section.open.store(false, Ordering::SeqCst);
+            CURRENT.set(opened.previous);
+            // `opened`, and with it the lock guard, is dropped here.
+        }
     }
 }
+
+// ANCHOR: inherited_check
+/// The checked section the calling thread is in, to hand to a thread that
+/// does its work.
+///
+/// The checks serialise themselves with a process-wide lock, held by the
+/// thread that runs the outermost check. A check that starts on *another*
+/// thread would wait for that lock, and if the first thread is waiting for
+/// the second (a deadline's worker thread, say), neither ever moves. A
+/// thread that runs its work inside [`InheritedCheck::run`] is part of the
+/// caller's section instead: its checks nest, as they would on the
+/// caller's own thread. `test_kit::within` does this for its worker, so a
+/// check inside `test_kit::run` works.
+///
+/// Inheriting keeps the checks exact only while the caller waits for the
+/// helper: the section's lock is what keeps other tests' threads out of the
+/// helper's checks. Once the caller's check has ended, the helper's checks
+/// wait for the lock like any other.
+///
+/// ```
+/// use leak_detection::check_threads;
+/// use leak_detection::threads::InheritedCheck;
+/// use std::time::Duration;
+///
+/// let grace = Duration::from_millis(200);
+/// let outer = check_threads(grace, || {
+///     let check = InheritedCheck::current();
+///     // A helper thread that runs a check of its own, while we wait for it.
+///     std::thread::spawn(move || check.run(|| check_threads(grace, || "nested")))
+///         .join()
+///         .unwrap()
+/// });
+/// assert_eq!(outer, Ok(Ok("nested")));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct InheritedCheck {
+    /// `None` when the caller was not inside a check: then `run` adds nothing.
+    section: Option<Arc<Section>>,
+}
+
+impl InheritedCheck {
+    /// The section the calling thread works in (nothing if it is in none).
+    pub fn current() -> InheritedCheck {
+        InheritedCheck {
+            section: open_section(),
+        }
+    }
+
+    /// Runs `f` on the current thread as part of the inherited section: a
+    /// check inside `f` nests in it, as long as it is open.
+    pub fn run<R>(&self, f: impl FnOnce() -> R) -> R {
+        /// Puts the thread's own section back, even if `f` panics.
+        struct Restore(Option<Arc<Section>>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                CURRENT.set(self.0.take());
+            }
+        }
+        let _restore = match &self.section {
+            Some(section) => Restore(CURRENT.replace(Some(Arc::clone(section)))),
+            None => Restore(CURRENT.with_borrow(Clone::clone)),
+        };
+        f()
+    }
+}
+// ANCHOR_END: inherited_check
 
 fn queued() -> MutexGuard<'static, BTreeSet<u32>> {
     QUEUED.lock().unwrap_or_else(PoisonError::into_inner)

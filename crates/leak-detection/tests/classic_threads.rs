@@ -22,6 +22,39 @@ fn a_send_nobody_receives_leaks_the_sender() {
     drop(mailbox);
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_shared_mailbox_hands_the_next_question_the_previous_late_answer() {
+    let mailbox = Mailbox::default();
+    let leak = check_threads(GRACE, || {
+        // The first answer comes after 50 ms; we wait 5 ms and give up.
+        assert_eq!(
+            mailbox.ask_leaky(WORK, PATIENCE),
+            None,
+            "the first question's answer is late"
+        );
+        // The second question needs a second of work, and we wait half of
+        // that: any answer we get is not its own.
+        let asked = std::time::Instant::now();
+        let answer = mailbox.ask_leaky(Duration::from_secs(1), Duration::from_millis(500));
+        assert_eq!(
+            answer,
+            Some(42),
+            "the second question should get the first one's late answer, still waiting in its send"
+        );
+        assert!(
+            asked.elapsed() < Duration::from_secs(1),
+            "an answer before the second question's work could be done is the first question's"
+        );
+    })
+    .unwrap_err();
+    assert!(
+        matches!(&leak, Leak::Threads { threads, .. } if threads.iter().all(|t| t.name == "ask-leaky")),
+        "the second worker is left blocked in its turn: {leak:?}"
+    );
+    drop(mailbox); // Its send fails once its work is done, and it ends.
+}
+
 #[test]
 fn a_channel_per_request_with_room_for_the_answer_does_not_leak() {
     assert_eq!(

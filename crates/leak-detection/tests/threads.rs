@@ -75,25 +75,70 @@ fn threads_that_existed_before_the_check_are_not_blamed() {
     .unwrap();
 }
 
+#[cfg(target_os = "linux")]
 #[test]
-fn checked_sections_in_parallel_tests_do_not_see_each_other() {
-    // Several checked sections racing from several threads, as parallel
-    // tests do: each starts and joins its own thread, so none may report a
-    // leak, although each sees the others' threads come and go.
-    std::thread::scope(|s| {
-        for _ in 0..4 {
-            s.spawn(|| {
-                for _ in 0..5 {
-                    let result = check_threads(GRACE, || {
-                        std::thread::spawn(|| std::thread::sleep(Duration::from_millis(5)))
-                            .join()
-                            .unwrap();
-                    });
-                    assert_eq!(result, Ok(()));
-                }
-            });
-        }
+fn a_check_on_a_helper_thread_that_inherits_the_section_nests_and_still_finds_leaks() {
+    // The outer check holds the process-wide lock while it waits for the
+    // helper; the helper's own check must nest in it (it would wait for that
+    // lock forever otherwise) and still see the thread it leaks.
+    let (tx, rx) = crossbeam::channel::bounded::<()>(0);
+    let outer = check_threads(GRACE, move || {
+        let check = leak_detection::threads::InheritedCheck::current();
+        let helper = std::thread::spawn(move || {
+            check.run(|| {
+                check_threads(GRACE, move || {
+                    std::thread::Builder::new()
+                        .name("helper-leak".into())
+                        .spawn(move || rx.recv())
+                        .expect("the OS starts a thread");
+                })
+            })
+        });
+        let inner = helper.join().expect("the helper does not panic");
+        drop(tx); // Lets the leaked thread end before the outer check looks.
+        inner
     });
+    let inner = outer.expect("the outer check sees every thread end");
+    let Err(Leak::Threads { threads, .. }) = &inner else {
+        panic!("expected the nested check to report the helper's thread, got {inner:?}");
+    };
+    assert_eq!(
+        threads.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["helper-leak"],
+        "the nested check blames the thread started inside it, and nothing else"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_awaited_spawn_blocking_leaves_an_idle_thread_on_a_runtime_built_before_the_check() {
+    // The outer check keeps this test's threads inside the lock. The runtime
+    // is built before the inner check; the blocking pool's thread that the
+    // inner check sees start stays idle (for ten seconds, tokio's default
+    // keep-alive) after its closure returned, so the inner check blames it.
+    check_threads(GRACE, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("build a runtime");
+        let inner = check_threads(GRACE, || {
+            runtime.block_on(async {
+                tokio::task::spawn_blocking(|| 2 + 2)
+                    .await
+                    .expect("no panic")
+            })
+        });
+        let Err(Leak::Threads { threads, .. }) = &inner else {
+            panic!("expected the idle blocking-pool thread to be reported, got {inner:?}");
+        };
+        assert_eq!(
+            threads.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            [leak_detection::TOKIO_THREAD_NAME],
+            "the one thread left is the blocking pool's idle thread"
+        );
+        // Shutting the runtime down inside the outer check joins that thread.
+        drop(runtime);
+    })
+    .expect("dropping the runtime joins its blocking pool");
 }
 
 #[test]

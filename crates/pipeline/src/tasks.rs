@@ -18,14 +18,26 @@
 //!
 //! # Who awaits what
 //!
-//! A [`Stage`] holds the `JoinHandle` of every task in the pipeline.
+//! A [`Stage`] holds a handle on every task in the pipeline.
 //! [`Stage::join`] drops the output and awaits them all, reporting a panic.
-//! Dropping a [`Stage`] cannot await anything (`drop` is not async): it drops
-//! the receiver and the handles, and the tasks, now detached, stop by the
-//! rules above at their next send. The tests check that none is left.
+//! Dropping a [`Stage`] cannot await anything (there is no async `Drop`),
+//! and a plain `JoinHandle` that is dropped detaches its task. The closing
+//! rules above would still stop most tasks at their next send, but not a
+//! stage that never sends (a `filter` that rejects everything, on an
+//! endless source): it and its source would hand items to each other
+//! forever. So each handle is a `tokio_util::task::AbortOnDropHandle`, and
+//! dropping a [`Stage`] *aborts* every task: each stops at its next
+//! `.await`, sending or not. Aborting is told, not waited for: the drop
+//! returns at once, and a task that computes without an `.await` runs on
+//! until its next one. Call [`Stage::join`] to know that every task has
+//! ended.
+//!
+//! Threads cannot be safely aborted, so the thread form
+//! ([`crate::threads`]) has no such drop: a thread stage that never sends
+//! needs a cancel signal.
 
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio_util::task::AbortOnDropHandle;
 
 use crate::squared;
 use crate::threads::{StagePanicked, panic_message};
@@ -40,8 +52,8 @@ pub struct Stage<T> {
     /// The last stage's output. Its only `Sender` lives in the last task.
     output: mpsc::Receiver<T>,
     /// Every task of the pipeline so far, source first, with its name.
-    /// Awaited by [`Stage::join`]; detached when the stage is dropped.
-    tasks: Vec<(&'static str, JoinHandle<()>)>,
+    /// Awaited by [`Stage::join`]; aborted when the stage is dropped.
+    tasks: Vec<(&'static str, AbortOnDropHandle<()>)>,
 }
 
 // ANCHOR: generate
@@ -69,7 +81,7 @@ where
     });
     Stage {
         output: rx,
-        tasks: vec![("generate", task)],
+        tasks: vec![("generate", AbortOnDropHandle::new(task))],
     }
 }
 // ANCHOR_END: generate
@@ -104,7 +116,7 @@ where
             }
         }
     });
-    tasks.push((name, task));
+    tasks.push((name, AbortOnDropHandle::new(task)));
     Stage { output: rx, tasks }
 }
 // ANCHOR_END: stage
@@ -153,6 +165,10 @@ impl<T> Stage<T> {
     /// Stops the pipeline and waits for every task: drops the output
     /// receiver (so the last task's next send fails and the stop travels
     /// upstream), then awaits the tasks, source first.
+    ///
+    /// Like every channel-based stop, this waits for a stage that never
+    /// sends until its input runs out. If the `join` future itself is
+    /// dropped, the tasks not yet awaited are aborted.
     pub async fn join(self) -> Result<(), StagePanicked> {
         let Stage { output, tasks } = self;
         drop(output);
@@ -164,8 +180,8 @@ impl<T> Stage<T> {
                 let message = if error.is_panic() {
                     panic_message(error.into_panic().as_ref())
                 } else {
-                    // We never abort these tasks; only a runtime shutting
-                    // down cancels them.
+                    // We abort only on drop, and `join` owns the stage, so
+                    // only a runtime shutting down cancels them here.
                     "cancelled: its runtime shut down".to_owned()
                 };
                 first_panic = Err(StagePanicked {

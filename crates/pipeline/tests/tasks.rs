@@ -1,5 +1,6 @@
-//! The tokio pipeline: order, composition, early stop without leaked tasks,
-//! the memory bound, and panics that surface.
+//! The tokio pipeline: order, composition, early stop without leaked tasks
+//! (even for a stage that never sends), the memory bound, and panics that
+//! surface.
 //!
 //! `test_kit::run_async` fails a test that leaves a task (or a thread)
 //! alive; the paused-clock harness makes "the pipeline has settled" exact.
@@ -38,8 +39,8 @@ fn task_stages_compose_in_any_order() {
 // ANCHOR: early_stop
 #[test]
 fn dropping_the_stage_stops_every_task_without_awaiting_them() {
-    // Dropping cannot await, so the tasks are detached; they still end, at
-    // their next send, and the harness's task-leak check finds none left.
+    // Dropping cannot await; it aborts every task, each stops at its next
+    // `.await`, and the harness's task-leak check finds none left.
     test_kit::run_async(|| async {
         let mut even = filter(square(generate(1..)), |n| n % 2 == 0);
         let mut firsts = Vec::new();
@@ -51,6 +52,44 @@ fn dropping_the_stage_stops_every_task_without_awaiting_them() {
     });
 }
 // ANCHOR_END: early_stop
+
+// ANCHOR: drop_aborts
+#[test]
+fn dropping_the_stage_stops_a_stage_that_never_sends() {
+    // `filter` rejects everything, so it never sends and never learns from
+    // a failed send that nobody reads. Without an abort, `generate` and
+    // `filter` would hand items to each other forever after the drop; the
+    // harness would report both as leaked.
+    test_kit::Harness::new().paused_clock().run_async(|| async {
+        let taken = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&taken);
+        let source = (1..).inspect(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let silent = filter(generate(source), |_| false);
+        // Let the two tasks hand a few items over.
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert!(
+            taken.load(Ordering::SeqCst) > 0,
+            "the source should have started before the drop"
+        );
+        drop(silent);
+        // One turn lets each aborted task be dropped at its next `.await`.
+        tokio::task::yield_now().await;
+        let at_drop = taken.load(Ordering::SeqCst);
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(
+            taken.load(Ordering::SeqCst),
+            at_drop,
+            "the source took items after the stage was dropped: its task was not stopped"
+        );
+    });
+}
+// ANCHOR_END: drop_aborts
 
 #[test]
 fn join_after_an_early_stop_waits_for_every_task() {

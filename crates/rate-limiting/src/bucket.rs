@@ -32,10 +32,14 @@
 //! The other common design *reserves* future slots: under a short
 //! `std::sync::Mutex`, each caller takes the next free instant
 //! ("you go at 400 ms") and sleeps without any lock. That is also fair and
-//! never holds a lock across `.await`, but a caller that is cancelled after
-//! reserving wastes its slot, and everyone behind it waits one period
-//! longer. The test `a_cancelled_acquire_loses_no_token` shows that ours
-//! does not.
+//! never holds a lock across `.await`. Done naively, a caller that is
+//! cancelled after reserving wastes its slot, and everyone behind it waits
+//! one period longer. It need not be naive: Go's `rate.Limiter.Wait`
+//! reserves this way and, when its context ends first, cancels the
+//! reservation, giving the token back as far as later reservations allow;
+//! in Rust a guard whose `Drop` returns the reservation does the same for a
+//! dropped future. The test `a_cancelled_acquire_loses_no_token` shows that
+//! ours loses no token either.
 //!
 //! It has to be tokio's mutex: a `std::sync::Mutex` guard held across the
 //! sleep would make the future `!Send` (so `tokio::spawn` rejects it), and

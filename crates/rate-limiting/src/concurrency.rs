@@ -18,6 +18,17 @@
 //! so a slot cannot leak. Tokio's semaphore serves waiters first come,
 //! first served, and a waiter that is dropped leaves the queue without
 //! taking a permit.
+//!
+//! **Acquire before you spawn.** A limit taken *inside* a spawned task
+//! ([`ConcurrencyLimit::run`] as the task's body) bounds how many jobs run,
+//! but not how many tasks exist: a loop that spawns a task per job never
+//! waits, and the tasks pile up, each holding its job, waiting for a permit.
+//! Take the permit in the spawning loop, before the spawn, and move it into
+//! the task: then the loop waits while the limit is reached, and nothing
+//! piles up (backpressure). A [`ConcurrencyLimit`]'s permit borrows the
+//! limiter, so it can move into a task only if the limiter lives for the
+//! whole program; otherwise use an `Arc<tokio::sync::Semaphore>` and
+//! `acquire_owned`, whose permit owns its share of the semaphore.
 
 use std::future::Future;
 

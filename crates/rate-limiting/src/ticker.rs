@@ -81,7 +81,13 @@ pub fn ticker(per_second: u32) -> Result<Interval, ConfigError> {
 /// the [module docs](self)). Go's version starts a goroutine per tick
 /// (`go process(item)`) instead: then the ticker paces only the *starts*,
 /// and nothing bounds how many run at once. To get that here, spawn in `f`,
-/// and put a [`ConcurrencyLimit`](crate::ConcurrencyLimit) around the work.
+/// and take a concurrency permit in `f` *before* spawning, moving it into
+/// the task: then `f` waits while the limit is reached, and so does this
+/// loop (backpressure). A [`ConcurrencyLimit`](crate::ConcurrencyLimit)
+/// used inside the spawned task instead bounds the work but not the tasks,
+/// which pile up waiting for a permit. (Its permit borrows the limiter; a
+/// permit that moves into a task comes from an `Arc<Semaphore>` and
+/// `acquire_owned`.)
 ///
 /// **Cancellation.** Dropping the returned future (a `timeout`, a lost
 /// `select!` branch) stops it at its next `.await`: the item in progress is

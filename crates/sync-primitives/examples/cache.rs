@@ -6,11 +6,12 @@
 //! ```
 //!
 //! Four readers look users up cache-aside (try the cache; on a miss, query
-//! the database and store the answer) while a writer renames users. All
-//! five threads leave the start line at once and all ask for the shared
-//! database handle, which is connected exactly once. Prints each reader's
-//! hits and misses, the cache's totals, and the database's counts, for
-//! example:
+//! the database and store the answer unless a value was stored meanwhile)
+//! while a writer renames users. All five threads leave the start line at
+//! once and all ask for the shared database handle, which is connected
+//! exactly once. Prints each reader's hits and misses, the cache's totals,
+//! how many entries hold the writer's new name (all of them: no reader's
+//! fill overwrote a rename), and the database's counts, for example:
 //!
 //! ```text
 //! reader 0: hits 199, misses  1
@@ -18,7 +19,7 @@
 //! reader 2: hits 187, misses 13
 //! reader 3: hits 190, misses 10
 //! writer:   renames 20
-//! cache:    lookups 800, hits 775, misses 25, entries 20
+//! cache:    lookups 800, hits 775, misses 25, entries 20, renamed 20
 //! database: queries 45 (misses 25 + renames 20)
 //! once:     5 threads asked for the database handle, connections made 1, config loads 1
 //! ```
@@ -29,7 +30,7 @@
 use std::sync::Barrier;
 use std::time::Duration;
 
-use sync_primitives::{Cache, Config, Db, db};
+use sync_primitives::{Cache, Config, Db, Lookup, db};
 
 const READERS: usize = 4;
 const LOOKUPS: u32 = 200;
@@ -52,11 +53,13 @@ fn main() {
                     let (mut hits, mut misses) = (0, 0);
                     for lookup in 0..LOOKUPS {
                         let id = lookup % USERS;
-                        if cache.get(&id).is_some() {
-                            hits += 1;
-                        } else {
-                            misses += 1;
-                            cache.set(id, db.load_user(id));
+                        // Not `get`, then `set(id, db.load_user(id))` on a
+                        // miss: a rename stored while we load would be
+                        // overwritten with the old name. `get_or_load` fills
+                        // the cache only if the key is still absent.
+                        match cache.get_or_load(id, |&id| db.load_user(id)) {
+                            (_, Lookup::Hit) => hits += 1,
+                            (_, Lookup::Miss) => misses += 1,
                         }
                     }
                     (hits, misses)
@@ -88,8 +91,15 @@ fn main() {
     }
     println!("writer:   renames {renames}");
     let stats = cache.stats();
+    // The writer stored every new name after its readers may have missed;
+    // a fill that overwrote one would leave an old name here.
+    let renamed = cache
+        .snapshot()
+        .values()
+        .filter(|name| name.ends_with("(renamed)"))
+        .count();
     println!(
-        "cache:    lookups {}, hits {}, misses {}, entries {}",
+        "cache:    lookups {}, hits {}, misses {}, entries {}, renamed {renamed}",
         stats.hits + stats.misses,
         stats.hits,
         stats.misses,

@@ -29,10 +29,13 @@
 //! # }
 //! ```
 //!
-//! (The check is not complete: a future that is never spawned, say one run
-//! by `block_on` or inside `join!`, need not be `Send`, and there the
-//! mistake compiles. Clippy's `await_holding_lock` lint, on by default,
-//! catches it there.)
+//! (The check is not complete: it applies only to futures that something
+//! requires to be `Send`. The future `block_on` runs, the body of
+//! `#[tokio::main]` and a task on a `LocalSet` need not be, and there the
+//! mistake compiles. A future inside `join!` is no exception: it is part of
+//! the future around it, and if that one is spawned, it must be `Send` too.
+//! Clippy's `await_holding_lock` lint, on by default, catches what the
+//! compiler lets through.)
 //!
 //! **When the lock must span an `.await`**, use [`tokio::sync::Mutex`].
 //! Its `lock()` is itself async: a task that waits for it yields to the

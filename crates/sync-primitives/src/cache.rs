@@ -62,14 +62,24 @@ pub struct Cache<K, V> {
 }
 // ANCHOR_END: cache
 
-/// How many lookups hit and missed, as counted by [`Cache::get`] and
-/// [`Cache::get_or_insert_with`].
+/// How many lookups hit and missed, as counted by [`Cache::get`],
+/// [`Cache::get_or_load`] and [`Cache::get_or_insert_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Stats {
     /// Lookups that found their key.
     pub hits: u64,
     /// Lookups that did not.
     pub misses: u64,
+}
+
+/// Where [`Cache::get_or_load`] found its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    /// In the cache.
+    Hit,
+    /// Not in the cache: it was loaded (and stored, unless someone stored a
+    /// value first).
+    Miss,
 }
 
 impl<K, V> Default for Cache<K, V> {
@@ -119,27 +129,41 @@ impl<K: Hash + Eq, V: Clone> Cache<K, V> {
     }
     // ANCHOR_END: get_set
 
-    // ANCHOR: get_or_insert_with
-    /// The value for `key`, made with `make` and stored if there was none.
+    // ANCHOR: get_or_load
+    /// The value for `key`, from the cache or, on a miss, from `load`, and
+    /// which of the two it was: a cache-aside read, safe to race with
+    /// writers.
     ///
-    /// `make` runs *without* the lock: a slow `make` (a database query)
-    /// does not stall every other reader, and a `make` that uses this cache
-    /// does not deadlock on it. The price: two threads that miss the same
-    /// key at the same time both run `make`. The first to store its value
-    /// wins, and both get that value. If `make` must run exactly once per
-    /// key, store a `OnceLock<V>` per key and call `get_or_init` on it.
-    pub fn get_or_insert_with(&self, key: K, make: impl FnOnce() -> V) -> V {
-        if let Some(value) = self.read().get(&key) {
-            self.count(true);
-            return value.clone();
+    /// On a miss, `load` runs *without* the lock: a slow `load` (a database
+    /// query) does not stall every other reader, and a `load` that uses this
+    /// cache does not deadlock on it. While it runs, a writer may store a
+    /// newer value under `key`. So the fill inserts only if the key is still
+    /// absent, and returns whatever the cache holds: `get`, then on a miss
+    /// `set(key, load(key))`, would overwrite the writer's newer value with
+    /// the older one it loaded (a check-then-act race), and the cache would
+    /// serve that stale value until the next write.
+    ///
+    /// Two callers that miss the same key at the same time both run `load`;
+    /// the first to store its value wins, and both get that value. If `load`
+    /// must run exactly once per key, store a `OnceLock<V>` per key and call
+    /// `get_or_init` on it.
+    pub fn get_or_load(&self, key: K, load: impl FnOnce(&K) -> V) -> (V, Lookup) {
+        if let Some(value) = self.get(&key) {
+            return (value, Lookup::Hit);
         }
-        self.count(false);
-        let made = make();
-        // Another thread may have stored a value since we looked: keep
-        // theirs if so, so that every caller sees the same value.
-        self.write().entry(key).or_insert(made).clone()
+        let loaded = load(&key);
+        // Insert if absent, under one write lock: if someone stored a value
+        // since we looked, theirs is at least as new as ours, so keep it.
+        let value = self.write().entry(key).or_insert(loaded).clone();
+        (value, Lookup::Miss)
     }
-    // ANCHOR_END: get_or_insert_with
+    // ANCHOR_END: get_or_load
+
+    /// The value for `key`, made with `make` and stored if there was none:
+    /// [`Cache::get_or_load`] without the [`Lookup`].
+    pub fn get_or_insert_with(&self, key: K, make: impl FnOnce() -> V) -> V {
+        self.get_or_load(key, |_| make()).0
+    }
 
     // ANCHOR: set_many
     /// Stores every entry under one write lock: a reader sees all of them or

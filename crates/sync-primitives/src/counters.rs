@@ -79,10 +79,12 @@ pub fn count_with_atomic(threads: usize, per_thread: u64) -> u64 {
 /// The writer stores the data, then sets `ready` with `Release`: "every
 /// write before this store is visible to whoever sees it". A reader loads
 /// `ready` with `Acquire`: "if I see `true`, I see everything written before
-/// it". With `Relaxed` on both, a reader on a weakly ordered CPU (ARM) could
-/// see `ready == true` and still read the old data. (On x86 every load and
-/// store is ordered this strongly anyway, so a test cannot catch the bug
-/// there; tools like `loom` and Miri can.)
+/// it". With `Relaxed` on both, a reader could see `ready == true` and still
+/// read the old data, on any machine: a weakly ordered CPU (ARM) may reorder
+/// the accesses, and on x86, whose hardware does not, the compiler still
+/// may, because `Relaxed` allows it. A test cannot show the bug reliably on
+/// either; `loom`, which explores the orderings the memory model allows,
+/// can (and Miri, in part).
 ///
 /// This is how `OnceLock` publishes its value, minus the part that stops
 /// two writers: here [`Mailbox::put`] may only be called once.

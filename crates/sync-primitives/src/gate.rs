@@ -26,6 +26,13 @@
 //!
 //! Poisoning is ignored here, as in [`Cache`](crate::Cache): the state is
 //! one `bool`, which no panic can leave half-written.
+//!
+//! **Not for tasks.** [`Gate::wait`] and `Barrier::wait` block the calling
+//! thread; in a task, that is a runtime thread, and on a current-thread
+//! runtime a task waiting on the gate while another task would open it is a
+//! deadlock (the test `a_task_waiting_on_a_condvar_gate_blocks_its_runtime_thread`
+//! shows it). In async code use `tokio::sync::watch` (`wait_for`) as the
+//! gate, `tokio::sync::Notify` to wake waiters, or `tokio::sync::Barrier`.
 
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;

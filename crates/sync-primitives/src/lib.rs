@@ -35,7 +35,11 @@
 //! - Many threads writing many different keys, and a profile that shows
 //!   them waiting on one lock: `DashMap`.
 //! - Waiting for something to happen: a [`Gate`] (`Condvar`), a `Barrier`,
-//!   or a channel after all.
+//!   or a channel after all. Inside async code, their `tokio::sync`
+//!   cousins (`watch`, `Notify`, `Barrier`, `OnceCell`), whose waiting is an
+//!   `.await`: a `Condvar` wait, a `Barrier::wait`, a `get_or_init` waiting
+//!   for another thread's initialiser, and a lock held for long all block
+//!   the runtime's thread.
 //!
 //! Not for: handing work from one thread to another, which is a channel's
 //! job (see the `worker-pool` and `pipeline` crates).
@@ -85,7 +89,7 @@ pub mod gate;
 pub mod once;
 
 pub use async_mutex::{Connection, PageViews};
-pub use cache::{Cache, Stats};
+pub use cache::{Cache, Lookup, Stats};
 pub use concurrent_map::HitCounter;
 pub use counters::{Mailbox, count_with_atomic, count_with_mutex};
 pub use gate::Gate;

@@ -24,7 +24,14 @@
 //! **If the initialiser panics.** `OnceLock::get_or_init` passes the panic
 //! to its caller and leaves the cell empty, so the next caller tries again.
 //! `LazyLock` is *poisoned* instead: every later access panics too. The
-//! tests check both.
+//! tests check both. Go's `sync.Once` is unlike either: if `f` panics, `Do`
+//! counts it as done and never runs `f` again, and the variable keeps its
+//! zero value.
+//!
+//! **From async code.** `get_or_init` blocks while another thread's
+//! initialiser runs, and in a task that blocks the runtime's thread. For an
+//! initialiser that awaits, or one that tasks wait for, use
+//! `tokio::sync::OnceCell::get_or_init`, whose waiting is an `.await`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, OnceLock};

@@ -8,7 +8,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use sync_primitives::{Cache, Stats};
+use sync_primitives::{Cache, Lookup, Stats};
 
 #[test]
 fn get_set_and_stats() {
@@ -133,6 +133,44 @@ fn racing_get_or_insert_with_callers_all_get_the_stored_value() {
         assert_eq!(cache.stats().hits, (THREADS - makes + 1) as u64);
     });
 }
+
+// ANCHOR: fill_keeps_newer_value
+#[test]
+fn a_fill_after_a_miss_never_overwrites_a_value_written_meanwhile() {
+    test_kit::run(|| {
+        let cache: Cache<u32, String> = Cache::new();
+        let (loading_tx, loading_rx) = std::sync::mpsc::channel::<()>();
+        let (renamed_tx, renamed_rx) = std::sync::mpsc::channel::<()>();
+        std::thread::scope(|s| {
+            // A reader misses user 7 and loads it: slowly, so that...
+            let cache = &cache;
+            let reader = s.spawn(move || {
+                cache.get_or_load(7, |id| {
+                    loading_tx.send(()).expect("the test waits for this");
+                    renamed_rx.recv().expect("the test renames first");
+                    format!("user-{id}")
+                })
+            });
+            // ...a writer renames the user while the load is in flight.
+            loading_rx.recv().expect("the reader starts loading");
+            cache.set(7, "user-7 (renamed)".to_owned());
+            renamed_tx.send(()).expect("the reader waits for this");
+            let (value, lookup) = reader.join().expect("the reader does not panic");
+            assert_eq!(lookup, Lookup::Miss, "the reader found nothing at first");
+            assert_eq!(
+                value, "user-7 (renamed)",
+                "the reader should return the value in the cache, not the older one it loaded"
+            );
+        });
+        assert_eq!(
+            cache.get(&7).as_deref(),
+            Some("user-7 (renamed)"),
+            "the fill after the miss overwrote the writer's newer value with the stale one \
+             it loaded: check-then-act, where the fill must insert only if the key is still absent"
+        );
+    });
+}
+// ANCHOR_END: fill_keeps_newer_value
 
 /// A key whose `Hash` panics for the value 13: a bug in user code that runs
 /// under the cache's write lock.

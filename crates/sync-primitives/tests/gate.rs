@@ -1,8 +1,10 @@
 //! The `Condvar` gate: waiters are held until it opens, all are released
 //! then, a signal sent before anyone waits is not lost, and a bounded wait
-//! gives up.
+//! gives up. And why tasks need another gate: a `Condvar` wait blocks the
+//! runtime's thread.
 
-use std::sync::mpsc;
+use std::panic;
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use sync_primitives::Gate;
@@ -60,3 +62,62 @@ fn a_bounded_wait_gives_up_on_a_closed_gate() {
         "open: returns at once"
     );
 }
+
+// ANCHOR: gate_in_async
+#[test]
+fn a_task_waiting_on_a_condvar_gate_blocks_its_runtime_thread() {
+    // On a current-thread runtime, one task waits on the gate and another
+    // would open it. `Gate::wait` blocks the runtime's only thread, so the
+    // opener never runs: a deadlock that no `.await` can break.
+    test_kit::run(|| {
+        let gate = Arc::new(Gate::new());
+        let in_runtime = Arc::clone(&gate);
+        let hung = panic::catch_unwind(|| {
+            test_kit::within(Duration::from_millis(300), move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .expect("build a runtime");
+                runtime.block_on(async move {
+                    let opener = tokio::spawn({
+                        let gate = Arc::clone(&in_runtime);
+                        async move { gate.open() }
+                    });
+                    in_runtime.wait(); // Blocks the thread the opener needs.
+                    opener.await.expect("the opener does not panic");
+                });
+            })
+        });
+        let message = hung
+            .expect_err("the runtime should hang")
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            message.starts_with("did not finish within"),
+            "expected the deadline to catch the blocked runtime, got: {message}"
+        );
+        // Open it from here, so that the stuck thread finishes and the
+        // thread check around us sees it end.
+        gate.open();
+    });
+}
+
+#[test]
+fn a_tokio_watch_channel_is_the_gate_for_tasks() {
+    // The same two tasks with `tokio::sync::watch`: waiting is an `.await`,
+    // so the waiting task yields its thread and the opener runs.
+    test_kit::Harness::new().paused_clock().run_async(|| async {
+        let (open_tx, mut open_rx) = tokio::sync::watch::channel(false);
+        let opener = tokio::spawn(async move {
+            open_tx.send_replace(true);
+        });
+        let open = open_rx
+            .wait_for(|open| *open)
+            .await
+            .map(|open| *open)
+            .expect("the opener sent before it dropped the sender");
+        assert!(open, "the waiter passes once the gate is open");
+        opener.await.expect("the opener does not panic");
+    });
+}
+// ANCHOR_END: gate_in_async

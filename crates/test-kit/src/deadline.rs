@@ -4,12 +4,21 @@
 //! [`within`] runs the code under test on a thread of its own and waits for
 //! it at most `limit`. If the code is not done by then, the test fails at
 //! once with a message that says what usually causes a hang, and the stuck
-//! thread is left behind: Rust cannot kill a thread, but the test process
-//! ends soon after and takes it along.
+//! thread is left behind: Rust has no safe way to stop a thread from outside
+//! (std offers no API for it), but the test process ends soon after and
+//! takes it along.
+//!
+//! The worker inherits the caller's leak check
+//! ([`InheritedCheck`](leak_detection::threads::InheritedCheck)): a leak
+//! check inside `f` nests in the one around `within`, instead of waiting for
+//! the process-wide lock that the caller's thread holds while it waits for
+//! the worker.
 
 use std::panic;
 use std::sync::mpsc;
 use std::time::Duration;
+
+use leak_detection::threads::InheritedCheck;
 
 /// The limit [`crate::run`] and [`crate::run_async`] use: well above what any
 /// test of this workshop needs, well below the checker's own timeout.
@@ -49,9 +58,11 @@ pub fn within<R: Send + 'static>(limit: Duration, f: impl FnOnce() -> R + Send +
     if let Some(name) = std::thread::current().name() {
         builder = builder.name(name.to_owned());
     }
+    // We wait for the worker, so its leak checks may nest in ours.
+    let check = InheritedCheck::current();
     let worker = builder
         .spawn(move || {
-            let outcome = panic::catch_unwind(panic::AssertUnwindSafe(f));
+            let outcome = panic::catch_unwind(panic::AssertUnwindSafe(|| check.run(f)));
             let _ = done_tx.send(outcome);
         })
         .expect("the OS refused to start a thread");

@@ -100,9 +100,16 @@ impl Harness {
     }
 
     /// Runs async bodies on a single-threaded runtime whose clock starts
-    /// paused: time only moves when every task is waiting on a timer, and
-    /// then it jumps straight to the next timer. Timing tests become exact
-    /// and instant. The deadline still counts real time.
+    /// paused: time only moves when no task can run, and then it jumps
+    /// straight to the next timer. Timing tests become exact and instant.
+    /// The deadline still counts real time.
+    ///
+    /// "No task can run" includes tasks waiting for real I/O: while a task
+    /// waits for a socket, the runtime is idle, so the clock jumps to the
+    /// next timer, and a `timeout` around a request to a real server fires
+    /// at once. Keep real sockets (such as [`server::TestServer`]) and the
+    /// paused clock apart. The task-leak check does not move a paused clock
+    /// either (see [`tasks`]).
     pub fn paused_clock(self) -> Harness {
         Harness {
             runtime: RuntimeFlavor::PausedClock,
@@ -162,6 +169,13 @@ impl Harness {
     /// the deadline, checks that no task it spawned is still alive when it
     /// returns, shuts the runtime down, and checks that no thread is left.
     ///
+    /// The runtime is built and shut down inside the thread check, so its
+    /// threads, the blocking pool's included, are the check's business:
+    /// an awaited `spawn_blocking` leaves nothing behind, and a detached one
+    /// that never returns is reported as a leaked thread (the task check
+    /// cannot see blocking closures; see [`tasks`]). The shutdown waits at
+    /// most the grace period for blocking closures to return.
+    ///
     /// `body` is a closure that makes the future (`|| async { ... }`), so the
     /// future is created on the thread that runs it and need not be `Send`.
     ///
@@ -190,9 +204,13 @@ impl Harness {
             }
             .expect("build a tokio runtime");
             let checked = runtime.block_on(check_tasks(grace, body()));
-            // Shutting the runtime down joins its worker threads, which the
-            // thread check around us then sees gone.
-            drop(runtime);
+            // Shutting the runtime down drops its tasks and joins its worker
+            // and blocking-pool threads, which the thread check around us
+            // then sees gone. A plain `drop` would wait forever for a
+            // `spawn_blocking` closure that never returns; with a time limit,
+            // such a closure keeps its thread, and the thread check reports
+            // that thread as a leak.
+            runtime.shutdown_timeout(grace);
             checked.unwrap_or_else(|leak| panic!("{leak}"))
         })
     }

@@ -5,6 +5,8 @@
 //! `check_threads`, so that the thread checks of parallel tests stay exact.
 
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use test_kit::Harness;
@@ -156,4 +158,101 @@ fn a_panic_on_a_thread_nobody_joins_fails_the_test_when_denied() {
 fn a_caught_panic_does_not_fail_the_test_unless_denied() {
     let value = test_kit::run(|| std::thread::spawn(|| panic!("on purpose")).join().is_err());
     assert!(value);
+}
+
+#[test]
+fn a_leak_check_nested_in_run_does_not_wait_for_the_lock_run_holds() {
+    // `run` holds the process-wide check lock on the test thread and runs
+    // the body on a worker thread of its deadline; a check inside the body
+    // runs on that worker, and must nest in `run`'s check, not queue behind it.
+    let message = panic::catch_unwind(|| {
+        Harness::new().limit(Duration::from_secs(2)).run(|| {
+            let inner = test_kit::check_threads(GRACE, || {
+                std::thread::spawn(|| 2 + 2).join().expect("no panic")
+            });
+            assert_eq!(
+                inner,
+                Ok(4),
+                "a clean nested check passes and returns its body's value"
+            );
+        })
+    })
+    .err()
+    .map(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    });
+    assert_eq!(
+        message, None,
+        "a check nested in test_kit::run must run, not wait for the lock run holds; \
+         a message starting with `did not finish within` means the worker queued behind its own test thread"
+    );
+}
+
+#[test]
+fn on_the_paused_clock_tasks_that_never_rest_are_reported_as_a_leak_not_a_hang() {
+    // Two detached tasks that hand a value back and forth forever: the
+    // runtime is never idle, so the paused clock never moves, and a grace
+    // period that waits on a timer would never end.
+    let message = panic_message(|| {
+        Harness::new()
+            .paused_clock()
+            .limit(Duration::from_secs(3))
+            .grace(Duration::from_millis(200))
+            .run_async(|| async {
+                let (ping_tx, mut ping_rx) = tokio::sync::mpsc::channel::<u8>(1);
+                let (pong_tx, mut pong_rx) = tokio::sync::mpsc::channel::<u8>(1);
+                ping_tx.send(0).await.expect("room for one");
+                tokio::spawn(async move {
+                    while let Some(n) = ping_rx.recv().await {
+                        let _ = pong_tx.send(n).await;
+                    }
+                });
+                tokio::spawn(async move {
+                    while let Some(n) = pong_rx.recv().await {
+                        let _ = ping_tx.send(n).await;
+                    }
+                });
+            })
+    });
+    assert!(
+        message.starts_with("leak detected: 2 tokio tasks"),
+        "expected the two busy tasks to be reported as leaked, got: {message}"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_detached_blocking_loop_is_reported_as_a_leaked_thread() {
+    // `spawn_blocking` work is not a tokio task: the task check cannot see
+    // it. It runs on a thread of the runtime's blocking pool, which
+    // `run_async` starts inside its thread check and shuts down before the
+    // check ends; the loop keeps its thread, and the thread check names it.
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let message = panic_message(|| {
+        Harness::new()
+            .limit(Duration::from_secs(3))
+            .grace(Duration::from_millis(200))
+            .run_async(|| async move {
+                // Detached: the handle is dropped at once.
+                drop(tokio::task::spawn_blocking(move || {
+                    while !flag.load(Ordering::SeqCst) {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                }));
+            })
+    });
+    stop.store(true, Ordering::SeqCst);
+    assert!(
+        message.starts_with("leak detected: 1 thread"),
+        "expected the blocking pool's thread to be reported as leaked, got: {message} \
+         (a `did not finish within` means the runtime's shutdown waited for the loop)"
+    );
+    assert!(
+        message.contains("\"tokio-rt-worker\""),
+        "expected the leaked thread to carry the name tokio gives its threads; got: {message}"
+    );
 }

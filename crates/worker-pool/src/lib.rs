@@ -65,7 +65,11 @@
 //! The reverse holds too: **an async task must not do long CPU work**. A
 //! task runs on one of the runtime's few worker threads until it reaches an
 //! `.await`; a task that computes for a second holds that thread for a
-//! second, and every other task queued behind it waits. Move such work to
+//! second. The tasks queued on that worker wait: the one in its LIFO slot
+//! (the task it woke last) until it is free again, the rest of its queue
+//! until another worker steals them. One such task makes a runtime slower
+//! and its latencies uneven; enough of them to occupy every worker stop it
+//! altogether, timers included. Move such work to
 //! [`tokio::task::spawn_blocking`] or to the thread pool of this crate.
 //!
 //! # When to use it, and when not

@@ -15,8 +15,15 @@
 //!   a map from task id to job index to say *which* job failed.
 //! - **It cancels on drop.** Dropping a `JoinSet` aborts every task still in
 //!   it. If the caller drops the pool's future (a `tokio::time::timeout`
-//!   that fires, a `select!` that takes another branch), the running jobs are
-//!   aborted at their next `.await` and no task outlives the call.
+//!   that fires, a `select!` that takes another branch), every running job
+//!   is told to stop, and stops at its next `.await`. The drop does not wait
+//!   for that: a job that is computing, or blocked in a call that does not
+//!   yield, runs on until it reaches an `.await`, and a job's
+//!   `spawn_blocking` work is never aborted at all. No new job starts. When
+//!   the caller must know that the jobs have stopped, it cannot learn it
+//!   from a dropped future: hold the `JoinSet` yourself and call
+//!   [`JoinSet::shutdown`]`().await`, which aborts and then waits for every
+//!   task (the `cancellation` crate's `ErrGroup::shutdown` does that).
 //!
 //! # Two other shapes
 //!
@@ -35,7 +42,12 @@
 //! Without spawning at all, `futures::StreamExt::buffer_unordered(n)` runs
 //! up to `n` futures at once inside the caller's own task: fine for I/O, but
 //! everything then shares one thread, and a panic in one future is a panic
-//! of the caller.
+//! of the caller. And the futures make progress only while the stream is
+//! polled: a consumer loop that awaits something slow between two `next()`
+//! calls freezes every request in flight, while their timeouts (which count
+//! from when they started) keep running, so requests that the server
+//! answered in time can still time out. Spawned tasks run whether or not the
+//! caller is looking.
 //!
 //! # What runs where
 //!
@@ -60,7 +72,8 @@ use crate::{JobError, PoolError};
 /// `index` is the job's position in `jobs`. `on_result` runs on the caller's
 /// task, one call at a time. Returns once every job has been reported.
 ///
-/// Dropping the returned future aborts every job still running.
+/// Dropping the returned future aborts every job still running: each stops
+/// at its next `.await` (see the module docs for what that does not reach).
 ///
 /// # Errors
 ///
@@ -125,7 +138,8 @@ where
 /// and returns the results in the order of `jobs`.
 ///
 /// This is [`run_as_completed`] writing each result into its slot. Dropping
-/// the returned future aborts every job still running.
+/// the returned future aborts every job still running, each at its next
+/// `.await`.
 ///
 /// # Errors
 ///

@@ -63,7 +63,9 @@ use crate::{JobError, PoolError};
 /// # Panics
 ///
 /// A panic in `work` is caught and reported as that job's [`JobError`]; it
-/// never reaches the caller. A panic in `on_result` stops the pool and
+/// never reaches the caller. (Caught with `std::panic::catch_unwind`, which
+/// does nothing in a program built with `panic = "abort"`: there the first
+/// panic ends the process.) A panic in `on_result` stops the pool and
 /// reaches the caller once every thread has ended. A panic in the `jobs`
 /// iterator (which the feeder thread drives) ends the feeder; the workers
 /// finish the jobs already sent, and then [`std::thread::scope`] panics with

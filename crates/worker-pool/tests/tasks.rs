@@ -277,3 +277,65 @@ fn a_panic_in_on_result_aborts_the_jobs_still_running() {
         assert_eq!(started.load(Ordering::SeqCst), 2);
     });
 }
+
+// ANCHOR: test_drop_busy
+#[test]
+fn a_dropped_pool_only_tells_a_busy_job_to_stop() {
+    // A multi-threaded runtime: the busy job holds one worker thread.
+    test_kit::run_async(|| async {
+        let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let release_rx = Arc::new(std::sync::Mutex::new(release_rx));
+        let stopped = Arc::new(AtomicUsize::new(0));
+        let past_the_await = Arc::new(AtomicUsize::new(0));
+        let pool = tasks::run_in_order(1, [()], {
+            let (stopped, past_the_await) = (Arc::clone(&stopped), Arc::clone(&past_the_await));
+            move |()| {
+                let (started_tx, release_rx) = (started_tx.clone(), Arc::clone(&release_rx));
+                let (stopped, past_the_await) = (Arc::clone(&stopped), Arc::clone(&past_the_await));
+                async move {
+                    /// Counts the job's future being dropped: where it stopped.
+                    struct Stopped(Arc<AtomicUsize>);
+                    impl Drop for Stopped {
+                        fn drop(&mut self) {
+                            self.0.fetch_add(1, Ordering::SeqCst);
+                        }
+                    }
+                    let _stopped = Stopped(stopped);
+                    started_tx.send(()).expect("the test waits for this");
+                    // Blocks its thread, as a long computation would.
+                    let release = release_rx.lock().expect("not poisoned").recv();
+                    release.expect("the test releases the job");
+                    tokio::task::yield_now().await; // Where the abort lands.
+                    past_the_await.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        });
+        // Run the pool until its job has started, then drop its future.
+        let mut pool = Box::pin(pool);
+        tokio::select! {
+            _ = &mut pool => panic!("the job cannot finish before it is released"),
+            () = async {
+                while started_rx.try_recv().is_err() {
+                    tokio::task::yield_now().await;
+                }
+            } => {}
+        }
+        drop(pool);
+        assert_eq!(
+            stopped.load(Ordering::SeqCst),
+            0,
+            "the drop returned while the job was still running: an abort waits for its next `.await`"
+        );
+        release_tx.send(()).expect("the job waits for this");
+        while stopped.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(
+            past_the_await.load(Ordering::SeqCst),
+            0,
+            "the job stopped at its first `.await` after the abort, and never ran past it"
+        );
+    });
+}
+// ANCHOR_END: test_drop_busy
