@@ -52,6 +52,13 @@ pub struct CompileError {
     pub rendered: String,
     /// `file:line:column` of the primary span, when there is one.
     pub location: Option<String>,
+    /// `file:line:column` of the first place in the learner's own source
+    /// folder the error or one of its notes points at.
+    pub learner_location: Option<String>,
+    /// The learner's source folder (`exercises/<name>/src/`), for rendering.
+    pub learner_src: String,
+    /// What it means, when it is one of the classic errors of concurrent Rust.
+    pub classic: Option<crate::diagnostics::Classic>,
 }
 
 /// The cargo to run: the one that started us, if any.
@@ -468,13 +475,23 @@ fn run_build(
                 }
             }
             Some("compiler-message") if message["message"]["level"] == "error" => {
+                let learner_src = exercise
+                    .and_then(|name| exercises.iter().find(|e| e.name == name))
+                    .map(|e| format!("{}/src/", manifest::slash_path(&e.dir(target))))
+                    .unwrap_or_default();
+                let diagnostic = &message["message"];
                 let error = CompileError {
-                    rendered: message["message"]["rendered"]
+                    rendered: diagnostic["rendered"]
                         .as_str()
                         .unwrap_or_default()
                         .trim_end()
                         .to_owned(),
-                    location: primary_location(&message["message"]),
+                    location: primary_location(diagnostic),
+                    learner_location: (!learner_src.is_empty())
+                        .then(|| crate::diagnostics::learner_location(diagnostic, &learner_src))
+                        .flatten(),
+                    classic: crate::diagnostics::classic(diagnostic),
+                    learner_src,
                 };
                 match exercise {
                     Some(exercise) => errors.entry(exercise).or_default().push(error),
@@ -509,7 +526,10 @@ fn run_build(
                  with the workshop's crates and crates from crates.io only",
                 foreign.join(", ")
             ))
-        } else if let Some(errors) = errors.remove(exercise.name) {
+        } else if let Some(mut errors) = errors.remove(exercise.name) {
+            // The first error the learner can act on comes first: one that
+            // points into their own files.
+            errors.sort_by_key(|error| error.learner_location.is_none());
             Built::Errors(errors)
         } else if let Some(binary) = binaries.remove(exercise.name) {
             Built::Binary(binary)

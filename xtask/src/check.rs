@@ -104,6 +104,8 @@ pub struct Report {
     pub problem: Option<String>,
     /// The known mistakes its failures look like (usually one).
     pub mistakes: Vec<Mistake>,
+    /// The workspace root, for the book references a report makes.
+    pub workspace_root: Option<PathBuf>,
 }
 
 impl Report {
@@ -116,6 +118,7 @@ impl Report {
             edited: Vec::new(),
             problem: None,
             mistakes: Vec::new(),
+            workspace_root: None,
         }
     }
 
@@ -337,6 +340,9 @@ pub fn check(
 ) -> anyhow::Result<Vec<Report>> {
     let target = options.target;
     let mut reports: Vec<Report> = exercises.iter().map(|e| Report::new(e)).collect();
+    for report in &mut reports {
+        report.workspace_root = Some(root.to_owned());
+    }
 
     // 1. An edited spec or snapshot means no verdict.
     for report in &mut reports {

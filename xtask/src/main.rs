@@ -8,6 +8,7 @@
 
 mod build;
 mod check;
+mod diagnostics;
 mod exercises;
 mod hints;
 mod manifest;

@@ -13,6 +13,7 @@
 use serde_json::json;
 
 use crate::check::{Options, Report, Verdict};
+use crate::diagnostics;
 use crate::exercises::Target;
 use crate::manifest;
 use crate::mistakes::{self, Mistake};
@@ -205,11 +206,33 @@ fn render_one(report: &Report, options: &Options, ui: &Ui) -> String {
                     out.push_str("\n\n");
                 }
             } else if let Some(first) = errors.first() {
+                if let Some(at) = &first.learner_location {
+                    out.push_str(&format!("    In your code at {}:\n", escape(at)));
+                }
                 out.push_str(&indent(
-                    &escape(&first_lines(&first.rendered, 20, false)),
+                    &escape(&diagnostics::condense(
+                        &first.rendered,
+                        &first.learner_src,
+                        16,
+                    )),
                     "    ",
                 ));
                 out.push('\n');
+                if let Some(classic) = &first.classic {
+                    let place = report
+                        .workspace_root
+                        .as_deref()
+                        .map(|root| mistakes::book_place(root, classic.book))
+                        .unwrap_or_else(|| classic.book.to_owned());
+                    out.push_str(&indent(
+                        &wrap(
+                            &format!("What this means: {} (book: {place})", classic.explanation),
+                            92,
+                        ),
+                        "    ",
+                    ));
+                    out.push('\n');
+                }
                 let more = if errors.len() > 1 {
                     format!("{} errors; ", errors.len())
                 } else {
@@ -404,6 +427,15 @@ pub fn mistake_json(root: &std::path::Path, mistake: &Mistake) -> serde_json::Va
     })
 }
 
+/// `Downloading in batches` becomes `downloading in batches`.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if !text.starts_with("`") => first.to_lowercase().chain(chars).collect(),
+        _ => text.to_owned(),
+    }
+}
+
 /// The one thing to do next, for the first exercise (in book order) that
 /// does not pass yet.
 fn next_step(reports: &[Report]) -> String {
@@ -425,7 +457,7 @@ fn next_step(reports: &[Report]) -> String {
             report
                 .compile_errors
                 .first()
-                .and_then(|e| e.location.as_deref())
+                .and_then(|e| e.learner_location.as_deref().or(e.location.as_deref()))
                 .map(|at| format!(" (start at {})", escape(at)))
                 .unwrap_or_default()
         ),
@@ -436,14 +468,29 @@ fn next_step(reports: &[Report]) -> String {
             "Next: fix what is said above about `{name}`, then run `cargo xtask check {name}`."
         ),
         Verdict::Failing => {
+            // The first test in the spec's order (basics first) that fails
+            // for a reason, rather than at a todo!().
             let first = report
                 .tests
                 .iter()
-                .find(|t| t.verdict != TestVerdict::Passed)
+                .find(|t| !matches!(t.verdict, TestVerdict::Passed | TestVerdict::NotStarted))
+                .or_else(|| {
+                    report
+                        .tests
+                        .iter()
+                        .find(|t| t.verdict != TestVerdict::Passed)
+                })
                 .map(|t| escape(&t.name))
                 .unwrap_or_default();
+            let mistake = match report.mistakes.as_slice() {
+                [one] => format!(
+                    " (it looks like {}: the book section above says why)",
+                    lower_first(&one.name)
+                ),
+                _ => String::new(),
+            };
             format!(
-                "Next: in `{name}`, make `{first}` pass; `cargo xtask watch {name}` re-checks on every save, \
+                "Next: in `{name}`, make `{first}` pass{mistake}; `cargo xtask watch {name}` re-checks on every save, \
                  and `cargo xtask hint {name}` helps when you are stuck."
             )
         }
@@ -472,6 +519,9 @@ pub fn to_json(reports: &[Report], options: &Options) -> serde_json::Value {
                 "compile_errors": report.compile_errors.iter().map(|e| json!({
                     "rendered": e.rendered,
                     "location": e.location,
+                    "learner_location": e.learner_location,
+                    "explanation": e.classic.as_ref().map(|c| c.explanation.clone()),
+                    "book": e.classic.as_ref().map(|c| c.book),
                 })).collect::<Vec<_>>(),
                 "edited": report.edited.iter().map(|e| json!({"path": e.path, "missing": e.missing})).collect::<Vec<_>>(),
                 "problem": report.problem,

@@ -157,6 +157,10 @@ pub fn tidy_path(path: &str) -> String {
 }
 
 /// Insta's report of a snapshot that does not match, if there is one.
+///
+/// Only the diff is kept: insta's banner, its advice (which is about
+/// `cargo insta`, not this workshop), and the checker's private copy of the
+/// snapshot (`Source:`) are left out, and the snapshot's path is tidied.
 fn snapshot_diff(output: &str) -> Option<String> {
     let start = output
         .find("Snapshot Summary")
@@ -166,13 +170,60 @@ fn snapshot_diff(output: &str) -> Option<String> {
         .find("\nthread '")
         .or_else(|| rest.find("\nStopped on the first failure"))
         .unwrap_or(rest.len());
-    let lines: Vec<&str> = rest[..end].lines().collect();
+    let lines: Vec<String> = rest[..end]
+        .lines()
+        // libtest's own report of the failure follows the diff.
+        .take_while(|line| {
+            !(line.trim() == "FAILED"
+                || line.ends_with(" FAILED")
+                || line.starts_with("failures:")
+                || line.starts_with("test result:")
+                || line.starts_with("test spec::"))
+        })
+        .filter(|line| {
+            !(line.contains("Snapshot Summary")
+                || line.starts_with("Source:")
+                || line.starts_with("Stopped on the first failure")
+                || line.contains("cargo insta")
+                || line.starts_with("info:")
+                || line.starts_with("To update snapshots"))
+        })
+        .map(|line| match line.strip_prefix("Snapshot file: ") {
+            Some(path) => format!("Snapshot file: {}", tidy_path(path)),
+            None => line.to_owned(),
+        })
+        .collect();
     let shown = lines.len().min(60);
     let mut diff = lines[..shown].join("\n");
     if lines.len() > shown {
         diff.push_str(&format!("\n[... {} more lines ...]", lines.len() - shown));
     }
     Some(diff)
+}
+
+/// Where a failure is worth pointing at: not inside the test kit, not inside
+/// a crate from the registry or the standard library (insta's own source,
+/// for a snapshot).
+fn worth_showing(location: &str) -> bool {
+    !(location.starts_with("crates/test-kit/")
+        || location.starts_with('/')
+        || location.contains(".cargo/registry")
+        || location.starts_with("/rustc/"))
+}
+
+/// `specs/x/spec.rs:121` for insta's "snapshot assertion for 'x' failed in
+/// line 121": the spec is the one beside the snapshot's folder.
+fn snapshot_location(message: &str, diff: &str) -> Option<String> {
+    let line = message
+        .split("failed in line ")
+        .nth(1)?
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?;
+    let snapshot = diff
+        .lines()
+        .find_map(|l| l.strip_prefix("Snapshot file: "))?;
+    let (folder, _) = snapshot.rsplit_once("/snapshots/")?;
+    Some(format!("{folder}/spec.rs:{line}"))
 }
 
 /// Whether libtest itself reported `full_name` as passed: its line for the
@@ -261,7 +312,7 @@ pub fn judge(full_name: &str, run: &Run, limits: Limits) -> TestResult {
     match primary {
         Some(primary) if !status.success() && !died_of_a_signal => {
             result.message = primary.message.clone();
-            if !primary.location.starts_with("crates/test-kit/") {
+            if worth_showing(&primary.location) {
                 result.location = Some(primary.location.clone());
             }
             result.verdict = if primary.message.starts_with("not yet implemented") {
@@ -278,6 +329,10 @@ pub fn judge(full_name: &str, run: &Run, limits: Limits) -> TestResult {
             };
             if primary.message.starts_with("snapshot assertion") {
                 result.snapshot_diff = snapshot_diff(&result.output);
+                result.location = result
+                    .snapshot_diff
+                    .as_deref()
+                    .and_then(|diff| snapshot_location(&primary.message, diff));
             }
         }
         _ => {
@@ -288,7 +343,7 @@ pub fn judge(full_name: &str, run: &Run, limits: Limits) -> TestResult {
             };
             result.message = crash_message(&status, &stderr, &found);
             if let Some(first) = found.first()
-                && !first.location.starts_with("crates/test-kit/")
+                && worth_showing(&first.location)
             {
                 result.location = Some(first.location.clone());
             }

@@ -115,7 +115,9 @@ fn a_compile_error_is_shown_concisely_with_its_location() {
     // The compiler's own words change between Rust versions: check the
     // shape, not the text.
     assert!(
-        output.starts_with("✗ downloader: does not compile\n    error[E0308]: mismatched types\n"),
+        output.starts_with(
+            "✗ downloader: does not compile\n    In your code at exercises/downloader/src/lib.rs:76:"
+        ) && output.contains("\n    error[E0308]: mismatched types\n"),
         "{output}"
     );
     assert!(
@@ -179,6 +181,23 @@ fn a_snapshot_mismatch_shows_the_diff_and_no_environment_can_wave_it_through() {
         "the diff is shown: {text}"
     );
     assert!(text.contains("PAGE 0"), "the actual value is shown: {text}");
+    // Only the diff and the spec line that made the snapshot: no libtest
+    // trailer, no advice about `cargo insta`, nothing inside insta's source.
+    for noise in [
+        "FAILED",
+        "failures:",
+        "test result:",
+        "cargo insta",
+        ".cargo/registry",
+        "Source:",
+    ] {
+        assert!(!text.contains(noise), "the report shows {noise:?}: {text}");
+    }
+    assert!(text.contains("at specs/downloader/spec.rs:"), "{text}");
+    assert!(
+        text.contains("Snapshot file: specs/downloader/snapshots/in_input_order.snap"),
+        "{text}"
+    );
     assert_eq!(
         snapshot_files(&snapshots),
         before,
@@ -461,5 +480,83 @@ fn watch_rechecks_on_save_and_answers_the_prompt() {
     assert_eq!(
         fs::read_to_string(workspace.lib_rs("pubsub")).unwrap(),
         solution
+    );
+}
+
+#[test]
+fn the_classic_compile_errors_of_concurrent_rust_point_at_the_learners_line_and_explain() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    let solution = |exercise: &str| {
+        fs::read_to_string(
+            common::root()
+                .join("solutions")
+                .join(exercise)
+                .join("src/lib.rs"),
+        )
+        .unwrap()
+    };
+    // A std guard held across an `.await`: rustc reports it in the spec,
+    // which spawns the learner's future.
+    workspace.write_exercise(
+        "pubsub",
+        &common::insert_in_body(
+            &solution("pubsub"),
+            "pub async fn publish(",
+            "        let held = std::sync::Mutex::new(0);\n        let guard = held.lock().unwrap();\n        \
+             tokio::task::yield_now().await;\n        drop(guard);",
+        ),
+    );
+    // `Rc` moved into a thread.
+    workspace.write_exercise(
+        "prime-pipeline",
+        &common::insert_in_body(
+            &solution("prime-pipeline"),
+            "pub fn generate(",
+            "    let shared = std::rc::Rc::new(1);\n    std::thread::spawn(move || drop(shared));",
+        ),
+    );
+    // A value moved into a task, then used again.
+    workspace.write_exercise(
+        "downloader",
+        &common::insert_in_body(
+            &solution("downloader"),
+            "pub async fn download_all(",
+            "    let names: Vec<String> = urls.to_vec();\n    \
+             let task = tokio::spawn(async move { names.len() });\n    \
+             let _ = names.len();\n    let _ = task.await;",
+        ),
+    );
+    let (code, output) = workspace.check(&["check"]);
+    assert_eq!(code, 1, "{output}");
+    let flat = output.split_whitespace().collect::<Vec<_>>().join(" ");
+    for exercise in ["pubsub", "prime-pipeline", "downloader"] {
+        assert!(
+            output.contains(&format!("✗ {exercise}: does not compile")),
+            "{output}"
+        );
+        assert!(
+            output.contains(&format!("In your code at exercises/{exercise}/src/lib.rs:")),
+            "the learner's line, never the spec's: {output}"
+        );
+    }
+    assert!(
+        flat.contains("What this means: A std lock guard"),
+        "{output}"
+    );
+    assert!(flat.contains("std's Mutex or tokio's?"), "{output}");
+    assert!(
+        flat.contains("`Rc`, `RefCell` and `Cell` are built for one thread"),
+        "{output}"
+    );
+    assert!(flat.contains("moved into a closure"), "{output}");
+    assert!(
+        output
+            .contains("Next: make `downloader` compile (start at exercises/downloader/src/lib.rs:"),
+        "{output}"
+    );
+    assert!(
+        !output.contains("Next: make `pubsub` compile (start at specs/"),
+        "{output}"
     );
 }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{Workspace, one_at_a_time};
+use common::{Workspace, insert_in_body, one_at_a_time};
 
 /// A number no other run of these tests uses, for the command lines of the
 /// processes a fault starts.
@@ -153,16 +153,6 @@ fn check_fault(
         );
     }
     output
-}
-
-/// `source` with `code` inserted at the start of the body of the function
-/// whose signature starts with `signature`.
-fn insert_in_body(source: &str, signature: &str, code: &str) -> String {
-    let at = source
-        .find(signature)
-        .unwrap_or_else(|| panic!("the code to plant the fault in has no {signature:?}"));
-    let open = at + source[at..].find("{\n").expect("a function body") + 2;
-    format!("{}{code}\n{}", &source[..open], &source[open..])
 }
 
 fn solution(exercise: &str) -> String {

@@ -62,6 +62,16 @@ pub fn solution_with_bug(exercise: &str, before: &str, after: &str) -> String {
     solution.replacen(before, after, 1)
 }
 
+/// `source` with `code` inserted at the start of the body of the function
+/// whose signature starts with `signature`.
+pub fn insert_in_body(source: &str, signature: &str, code: &str) -> String {
+    let at = source
+        .find(signature)
+        .unwrap_or_else(|| panic!("the code to plant the fault in has no {signature:?}"));
+    let open = at + source[at..].find("{\n").expect("a function body") + 2;
+    format!("{}{code}\n{}", &source[..open], &source[open..])
+}
+
 /// The names of every fixture of `exercise`.
 pub fn fixtures(exercise: &str) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(root().join("xtask/tests/fixtures").join(exercise))
@@ -159,6 +169,8 @@ impl Workspace {
         let dir = tempfile::tempdir().unwrap();
         prepare(dir.path(), "\"exercises/*\"");
         copy_dir(&root().join("exercises"), &dir.path().join("exercises"));
+        // The book's sources: reports name its sections.
+        copy_dir(&root().join("book/src"), &dir.path().join("book/src"));
         sync_lock_file(dir.path());
         Workspace { dir }
     }
