@@ -26,7 +26,7 @@ use crate::shipped;
 pub const SHIPPED: &str = "xtask/src/shipped.rs";
 
 /// The crates every spec depends on, which must be the ones that shipped.
-pub const SUPPORT_CRATES: &[&str] = &["test-kit", "leak-detection"];
+pub const SUPPORT_CRATES: &[&str] = &["test-kit", "leak-detection", "thread-states"];
 
 /// Files every exercise depends on, whichever is checked.
 const SHARED_FILES: &[&str] = &[".cargo/config.toml"];

@@ -351,7 +351,7 @@ fn render_test(test: &TestResult, options: &Options, ui: &Ui) -> String {
         return out;
     }
     // The advice after a deadline message is given once per exercise.
-    let message = match test.message.find(" This looks like a deadlock") {
+    let message = match test.message.find("This looks like a deadlock") {
         Some(at) if test.verdict == TestVerdict::TimedOut => &test.message[..at],
         _ => &test.message,
     };

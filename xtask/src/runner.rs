@@ -116,6 +116,9 @@ pub struct Run {
     pub leftovers: Vec<Leftover>,
     /// The most resident memory it was seen using, in bytes.
     pub peak_resident: u64,
+    /// For a test stopped at its time limit: what its threads were doing
+    /// (a table and a diagnosis, empty where that cannot be read).
+    pub threads: String,
 }
 
 /// The tests running now, by process id, so that the clean-up after one
@@ -223,6 +226,19 @@ pub fn run_test(
         std::thread::sleep(Duration::from_millis(5));
     };
     let duration = started.elapsed();
+    // Before a stuck test is stopped, what its threads are doing tells a
+    // deadlock from a busy loop from a blocked runtime. The main thread is
+    // libtest's, waiting for the test's own.
+    let threads = match ending {
+        Ending::TimedOut => {
+            let threads: Vec<thread_states::Thread> = thread_states::threads_of(Some(leader))
+                .into_iter()
+                .filter(|thread| thread.tid != leader)
+                .collect();
+            thread_states::describe(&thread_states::look(&threads))
+        }
+        _ => String::new(),
+    };
     // What it left behind is only a finding when it ended on its own: a test
     // stopped mid-way had no chance to clean up.
     let leftovers = running.while_none_starts(leader, |others| {
@@ -249,6 +265,7 @@ pub fn run_test(
         duration,
         leftovers,
         peak_resident,
+        threads,
     })
 }
 

@@ -274,7 +274,12 @@ pub fn judge(full_name: &str, run: &Run, limits: Limits) -> TestResult {
         }
         Ending::TimedOut => {
             result.verdict = TestVerdict::TimedOut;
-            result.message = format!("still running after {:?}, so it was stopped", limits.time);
+            result.message = format!(
+                "still running after {:?}, so it was stopped.\n{}",
+                limits.time, run.threads
+            )
+            .trim_end()
+            .to_owned();
             return result;
         }
         Ending::OutOfMemory { resident } => {

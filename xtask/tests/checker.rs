@@ -28,6 +28,9 @@ macro_rules! assert_output {
             "[WORKSPACE]",
         );
         settings.add_filter(r"tid \d+", "tid [TID]");
+        // Which of a runtime's idle workers waits for events and which parks
+        // changes from run to run.
+        settings.add_filter(r"tokio-rt-worker  [^\n]*", "tokio-rt-worker  [idle]");
         settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]");
         settings.add_filter(
             r"\(\d+ bytes of output skipped",
@@ -558,5 +561,86 @@ fn the_classic_compile_errors_of_concurrent_rust_point_at_the_learners_line_and_
     assert!(
         !output.contains("Next: make `pubsub` compile (start at specs/"),
         "{output}"
+    );
+}
+
+#[test]
+fn a_timed_out_test_says_what_its_threads_were_doing() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    let solution = |exercise: &str| {
+        fs::read_to_string(
+            common::root()
+                .join("solutions")
+                .join(exercise)
+                .join("src/lib.rs"),
+        )
+        .unwrap()
+    };
+    // Each fault strikes one test only, so that the check takes seconds.
+    // Two named threads, each holding the lock the other wants.
+    workspace.write_exercise(
+        "prime-pipeline",
+        &common::insert_in_body(
+            &solution("prime-pipeline"),
+            "pub fn generate(",
+            "    let a = std::sync::Arc::new(std::sync::Mutex::new(()));\n    \
+             let b = std::sync::Arc::new(std::sync::Mutex::new(()));\n    \
+             let both = std::sync::Arc::new(std::sync::Barrier::new(2));\n    \
+             let spawn = |name: &str, x: std::sync::Arc<std::sync::Mutex<()>>, y: std::sync::Arc<std::sync::Mutex<()>>| {\n        \
+             let both = both.clone();\n        \
+             std::thread::Builder::new().name(name.into()).spawn(move || { let _x = x.lock().unwrap(); both.wait(); let _y = y.lock().unwrap(); }).unwrap()\n    };\n    \
+             let left = spawn(\"left\", a.clone(), b.clone());\n    \
+             let right = spawn(\"right\", b, a);\n    \
+             if std::env::args().any(|a| a.contains(\"come_out_in_order\")) { left.join().unwrap(); right.join().unwrap(); }",
+        ),
+    );
+    // A busy loop where a wait belongs.
+    workspace.write_exercise(
+        "pubsub",
+        &common::insert_in_body(
+            &solution("pubsub"),
+            "pub fn subscribe(",
+            "        while std::env::args().any(|a| a.contains(\"late_subscriber\")) { std::hint::spin_loop(); }",
+        ),
+    );
+    // A blocking sleep inside async code.
+    workspace.write_exercise(
+        "downloader",
+        &common::insert_in_body(
+            &solution("downloader"),
+            "pub async fn fetch(",
+            "    if std::env::args().any(|a| a.contains(\"input_order\")) { std::thread::sleep(std::time::Duration::from_secs(30)); }",
+        ),
+    );
+    let (code, output) = workspace.check(&["check"]);
+    assert_eq!(code, 1, "{output}");
+    let section = |exercise: &str| {
+        let start = output
+            .find(&format!("✗ {exercise}:"))
+            .unwrap_or_else(|| panic!("{output}"));
+        let rest = &output[start + "✗".len()..];
+        rest[..rest.find("\n✗ ").unwrap_or(rest.len())].to_owned()
+    };
+    let pipeline = section("prime-pipeline");
+    assert!(
+        pipeline.contains("  left ") && pipeline.contains("  right "),
+        "both deadlocked threads are named: {pipeline}"
+    );
+    assert!(
+        pipeline.contains("waiting on a lock, a channel or a condition variable")
+            && pipeline.contains("Every thread was waiting"),
+        "{pipeline}"
+    );
+    let pubsub = section("pubsub");
+    assert!(
+        pubsub.contains("running without pause") && pubsub.contains("never stopped running"),
+        "{pubsub}"
+    );
+    let downloader = section("downloader");
+    assert!(
+        downloader.contains("sleeping (std::thread::sleep)")
+            && downloader.contains("is stuck in a call that does not yield"),
+        "{downloader}"
     );
 }

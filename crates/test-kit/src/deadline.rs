@@ -18,7 +18,7 @@ use std::panic;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use leak_detection::threads::InheritedCheck;
+use leak_detection::threads::{InheritedCheck, ThreadInfo, ThreadSnapshot};
 
 /// The limit [`crate::run`] and [`crate::run_async`] use: well above what any
 /// test of this workshop needs, well below the checker's own timeout.
@@ -60,6 +60,9 @@ pub fn within<R: Send + 'static>(limit: Duration, f: impl FnOnce() -> R + Send +
     }
     // We wait for the worker, so its leak checks may nest in ours.
     let check = InheritedCheck::current();
+    // What was there before, so that a timeout can say what the code under
+    // test was doing and leave out everything else.
+    let before = ThreadSnapshot::take();
     let worker = builder
         .spawn(move || {
             let outcome = panic::catch_unwind(panic::AssertUnwindSafe(|| check.run(f)));
@@ -71,7 +74,23 @@ pub fn within<R: Send + 'static>(limit: Duration, f: impl FnOnce() -> R + Send +
             worker.join().expect("the worker caught its own panic");
             outcome.unwrap_or_else(|payload| panic::resume_unwind(payload))
         }
-        Err(_) => panic!("{TIMED_OUT} {limit:?}. {HANG_ADVICE}"),
+        Err(_) => {
+            let threads = what_threads_do(&before.new_threads());
+            panic!("{TIMED_OUT} {limit:?}.\n{threads}{HANG_ADVICE}")
+        }
     }
 }
 // ANCHOR_END: within
+
+/// What each of `threads` (those started since the deadline began) was
+/// doing, as a table with a diagnosis (see the `thread-states` crate).
+/// Where tests share a process (a plain `cargo test`), other tests' threads
+/// can be among them; the checker runs every spec test in a process of its own.
+fn what_threads_do(threads: &[ThreadInfo]) -> String {
+    let tids: Vec<u32> = threads.iter().map(|t| t.tid).collect();
+    let ours: Vec<thread_states::Thread> = thread_states::threads_of(None)
+        .into_iter()
+        .filter(|t| tids.contains(&t.tid))
+        .collect();
+    thread_states::describe(&thread_states::look(&ours))
+}
