@@ -29,6 +29,11 @@ pub struct Exercise {
 /// go in this order.
 pub const EXERCISES: &[Exercise] = &[
     Exercise {
+        name: "errgroup",
+        title: "Error group",
+        pattern_chapter: "Cancellation and error groups",
+    },
+    Exercise {
         name: "downloader",
         title: "Bounded downloader",
         pattern_chapter: "Worker pool",

@@ -21,9 +21,11 @@ pub const FILES: &[(&str, &str)] = &[
     ("crates/test-kit/src/panics.rs", "a0f297af2ea25910a2fdb6174cc7d4e7bf46c492ff79f9a3e4354b50adeff962"),
     ("crates/test-kit/src/server.rs", "41fe661eeb14e8edbb0750f5669e28f8506554e2fe14139c5ee447d0142bf61e"),
     ("exercises/downloader/tests/spec.rs", "cb9831461c9678ae3960ea84ebdba2b15796b16540c83d94b64032b3f49fb724"),
+    ("exercises/errgroup/tests/spec.rs", "903104e17a9466a77040d0597ffaea692560f788c0b1738f79b1c90842f6b708"),
     ("exercises/prime-pipeline/tests/spec.rs", "29edbadd82f8edc6b05d42fd486ff60f7d9a645289560279dedec994b1847c89"),
     ("exercises/pubsub/tests/spec.rs", "a33bfae7c3caf927dba5a177fbc440066400b58dc8fc9ec3f62f3de48017224f"),
     ("solutions/downloader/tests/spec.rs", "5cc4f1aa231e28f8e94bc13ff42b3fbcf6f600bf39c94a1e5d2cccac47fbc609"),
+    ("solutions/errgroup/tests/spec.rs", "ab2237227d1be0a508a7d00c4299b4a67049a2e047a64fea4f82ecfec3da9bc3"),
     ("solutions/prime-pipeline/tests/spec.rs", "66176c250ddac142c3bf5dd7025dcb4fc3de2c03960c7db794f4d47ab3c0d0ec"),
     ("solutions/pubsub/tests/spec.rs", "5617b0e6639eadc5533d9f71cb2dc2128a13b18e96acf3e37171b4f259780d75"),
     ("specs/downloader/snapshots/each_failure_for_its_own_url.snap", "021100c534f264d6ea6991457dd83e1f795a9262641e83cfb074b6e641073d56"),
@@ -31,6 +33,12 @@ pub const FILES: &[(&str, &str)] = &[
     ("specs/downloader/spec.rs", "7b6947e42fd21c1d37139e747abb64d290fb753000cc09fdae3ddf30ccbfabf9"),
     ("specs/downloader/starter/Cargo.toml", "2616d0b3fcd57d49f0bc68a820e3b799458c6659d80f2f968605e33de3942559"),
     ("specs/downloader/starter/src/lib.rs", "b6daeafb883a4d8a7b607064a6d928850dc6c5e164819c5484584432d438b69f"),
+    ("specs/errgroup/snapshots/a_panic_is_an_error.snap", "49e080f62e1fefa1a312b69b48a806ce2d20785a8cfaba4303b9f852cd13fa47"),
+    ("specs/errgroup/snapshots/first_error_cancels_the_others.snap", "5e0a923ef2dec6631b610380b4b4edeeae87f17afac7a64b45817b6985d2852f"),
+    ("specs/errgroup/snapshots/values_in_spawn_order.snap", "6f7c6b6ef654e510d9a7be161bd6a2b69a1d26c9f9cb8562bc7a76b0aba48064"),
+    ("specs/errgroup/spec.rs", "954fa34a71d13a5647a40e824901f7019f560b1ece96e9dd018eaf8aa87d08b7"),
+    ("specs/errgroup/starter/Cargo.toml", "b3ca31c941f39fa6e3a9e94c524c353d5c5193a59659e8b174c047e756c8cb0c"),
+    ("specs/errgroup/starter/src/lib.rs", "3898cf95a87a6e657fb89625afeb9e48d242a88bccaef6f98e4716427dde4f3c"),
     ("specs/prime-pipeline/snapshots/prime_squares_0_to_100.snap", "1f2b79895895eaf5dd664fd1a026c302ad74a063b2c4acd0c73701cec226b603"),
     ("specs/prime-pipeline/spec.rs", "ec2292efd0b4c794791f2d15f65d714fe4dadc0e517cc466871c9fb858842bc6"),
     ("specs/prime-pipeline/starter/Cargo.toml", "3effb4a5b13ad9fcb84e48e1ab1013c9e23e2c5caf7615bd43e4795a08b48fbb"),
@@ -44,6 +52,20 @@ pub const FILES: &[(&str, &str)] = &[
 /// The tests of each exercise's spec, in the spec's order.
 #[rustfmt::skip]
 pub const TESTS: &[(&str, &[&str])] = &[
+    (
+        "errgroup",
+        &[
+            "values_come_back_in_spawn_order",
+            "tasks_start_when_spawned_not_when_waited_for",
+            "the_first_error_cancels_the_others_at_that_instant",
+            "cancelling_does_not_wait_for_someone_to_call_wait",
+            "wait_returns_only_after_every_task_has_returned",
+            "the_first_error_in_time_wins",
+            "a_panic_is_an_error_and_cancels_the_others",
+            "dropping_the_group_aborts_its_tasks",
+            "dropping_the_wait_future_aborts_the_tasks",
+        ],
+    ),
     (
         "downloader",
         &[

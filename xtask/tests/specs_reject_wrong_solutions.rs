@@ -359,3 +359,8 @@ fn the_prime_pipeline_spec_rejects_wrong_pipelines() {
 fn the_pubsub_spec_rejects_wrong_brokers() {
     check_exercise("pubsub");
 }
+
+#[test]
+fn the_errgroup_spec_rejects_wrong_error_groups() {
+    check_exercise("errgroup");
+}
