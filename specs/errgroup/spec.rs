@@ -148,16 +148,17 @@ async fn panics(n: usize, after: Duration, log: Log) -> Result<&'static str, Str
 
 /// Checks that task `n` heard its token at the instant task `cause`
 /// failed (or panicked).
+#[track_caller]
 fn heard_at_the_failure(log: &Log, n: usize, cause: usize) {
-    let failed = log
+    let Some(failed) = log
         .when(&format!("task {cause} failed"))
         .or_else(|| log.when(&format!("task {cause} panicked")))
-        .unwrap_or_else(|| {
-            panic!(
-                "task {cause} never ran to its failure. What happened:\n{}",
-                log.listing()
-            )
-        });
+    else {
+        panic!(
+            "task {cause} never ran to its failure. What happened:\n{}",
+            log.listing()
+        )
+    };
     match log.when(&format!("task {n} heard its token")) {
         Some(heard) if heard == failed => {}
         Some(heard) => panic!(
@@ -175,6 +176,7 @@ fn heard_at_the_failure(log: &Log, n: usize, cause: usize) {
 
 /// Checks that the group failed with `expected`, the error of the task that
 /// failed first, and says what a wrong error usually means.
+#[track_caller]
 fn assert_first_error(result: &Result<Vec<&'static str>, Error>, expected: &Error, log: &Log) {
     match result {
         Err(error) if error == expected => {}
@@ -222,6 +224,7 @@ fn spawn_hour_long_tasks(group: &mut Group<&'static str>, log: &Log) {
 
 /// Checks that the three tasks of [`spawn_hour_long_tasks`] were dropped
 /// at `at`.
+#[track_caller]
 fn all_dropped_at(log: &Log, at: Duration, what: &str) {
     let running: Vec<String> = (0..3)
         .filter(|n| log.when(&format!("task {n} was dropped")) != Some(at))

@@ -34,6 +34,11 @@ pub const EXERCISES: &[Exercise] = &[
         pattern_chapter: "Cancellation and error groups",
     },
     Exercise {
+        name: "token-bucket",
+        title: "Token bucket",
+        pattern_chapter: "Rate limiting",
+    },
+    Exercise {
         name: "downloader",
         title: "Bounded downloader",
         pattern_chapter: "Worker pool",

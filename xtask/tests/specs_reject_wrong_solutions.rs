@@ -364,3 +364,8 @@ fn the_pubsub_spec_rejects_wrong_brokers() {
 fn the_errgroup_spec_rejects_wrong_error_groups() {
     check_exercise("errgroup");
 }
+
+#[test]
+fn the_token_bucket_spec_rejects_wrong_buckets_and_limiters() {
+    check_exercise("token-bucket");
+}
