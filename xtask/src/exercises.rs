@@ -39,6 +39,11 @@ pub const EXERCISES: &[Exercise] = &[
         pattern_chapter: "Rate limiting",
     },
     Exercise {
+        name: "leak-hunt",
+        title: "Leak hunt",
+        pattern_chapter: "Leak detection",
+    },
+    Exercise {
         name: "downloader",
         title: "Bounded downloader",
         pattern_chapter: "Worker pool",

@@ -369,3 +369,8 @@ fn the_errgroup_spec_rejects_wrong_error_groups() {
 fn the_token_bucket_spec_rejects_wrong_buckets_and_limiters() {
     check_exercise("token-bucket");
 }
+
+#[test]
+fn the_leak_hunt_spec_rejects_leaks_and_false_fixes() {
+    check_exercise("leak-hunt");
+}
