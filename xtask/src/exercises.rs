@@ -29,6 +29,21 @@ pub struct Exercise {
 /// go in this order.
 pub const EXERCISES: &[Exercise] = &[
     Exercise {
+        name: "errgroup",
+        title: "Error group",
+        pattern_chapter: "Cancellation and error groups",
+    },
+    Exercise {
+        name: "token-bucket",
+        title: "Token bucket",
+        pattern_chapter: "Rate limiting",
+    },
+    Exercise {
+        name: "leak-hunt",
+        title: "Leak hunt",
+        pattern_chapter: "Leak detection",
+    },
+    Exercise {
         name: "downloader",
         title: "Bounded downloader",
         pattern_chapter: "Worker pool",

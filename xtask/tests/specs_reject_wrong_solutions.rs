@@ -264,3 +264,18 @@ fn the_prime_pipeline_spec_rejects_wrong_pipelines() {
 fn the_pubsub_spec_rejects_wrong_brokers() {
     check_exercise("pubsub");
 }
+
+#[test]
+fn the_errgroup_spec_rejects_wrong_error_groups() {
+    check_exercise("errgroup");
+}
+
+#[test]
+fn the_token_bucket_spec_rejects_wrong_buckets_and_limiters() {
+    check_exercise("token-bucket");
+}
+
+#[test]
+fn the_leak_hunt_spec_rejects_leaks_and_false_fixes() {
+    check_exercise("leak-hunt");
+}
