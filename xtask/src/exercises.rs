@@ -29,6 +29,11 @@ pub struct Exercise {
 /// go in this order.
 pub const EXERCISES: &[Exercise] = &[
     Exercise {
+        name: "parallel-map",
+        title: "Parallel map",
+        pattern_chapter: "Worker pool",
+    },
+    Exercise {
         name: "downloader",
         title: "Bounded downloader",
         pattern_chapter: "Worker pool",

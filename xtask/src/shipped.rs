@@ -21,9 +21,11 @@ pub const FILES: &[(&str, &str)] = &[
     ("crates/test-kit/src/panics.rs", "a0f297af2ea25910a2fdb6174cc7d4e7bf46c492ff79f9a3e4354b50adeff962"),
     ("crates/test-kit/src/server.rs", "41fe661eeb14e8edbb0750f5669e28f8506554e2fe14139c5ee447d0142bf61e"),
     ("exercises/downloader/tests/spec.rs", "cb9831461c9678ae3960ea84ebdba2b15796b16540c83d94b64032b3f49fb724"),
+    ("exercises/parallel-map/tests/spec.rs", "421738f9eeef35327bc466c2d7726c66d5dd8b947f4ee32c8e16d85957dec19e"),
     ("exercises/prime-pipeline/tests/spec.rs", "29edbadd82f8edc6b05d42fd486ff60f7d9a645289560279dedec994b1847c89"),
     ("exercises/pubsub/tests/spec.rs", "a33bfae7c3caf927dba5a177fbc440066400b58dc8fc9ec3f62f3de48017224f"),
     ("solutions/downloader/tests/spec.rs", "5cc4f1aa231e28f8e94bc13ff42b3fbcf6f600bf39c94a1e5d2cccac47fbc609"),
+    ("solutions/parallel-map/tests/spec.rs", "1d7f980408f689be9ef735bcd4198ff746f90c53ef1d64d354e007c1cc005907"),
     ("solutions/prime-pipeline/tests/spec.rs", "66176c250ddac142c3bf5dd7025dcb4fc3de2c03960c7db794f4d47ab3c0d0ec"),
     ("solutions/pubsub/tests/spec.rs", "5617b0e6639eadc5533d9f71cb2dc2128a13b18e96acf3e37171b4f259780d75"),
     ("specs/downloader/snapshots/each_failure_for_its_own_url.snap", "021100c534f264d6ea6991457dd83e1f795a9262641e83cfb074b6e641073d56"),
@@ -31,6 +33,11 @@ pub const FILES: &[(&str, &str)] = &[
     ("specs/downloader/spec.rs", "7b6947e42fd21c1d37139e747abb64d290fb753000cc09fdae3ddf30ccbfabf9"),
     ("specs/downloader/starter/Cargo.toml", "2616d0b3fcd57d49f0bc68a820e3b799458c6659d80f2f968605e33de3942559"),
     ("specs/downloader/starter/src/lib.rs", "b6daeafb883a4d8a7b607064a6d928850dc6c5e164819c5484584432d438b69f"),
+    ("specs/parallel-map/snapshots/a_panicking_item.snap", "ce071c7c5044e904fd272ef3530c47e871683755c8548218df48636bb0287642"),
+    ("specs/parallel-map/snapshots/results_in_input_order.snap", "61f8545c211243d72bcef7cf9abf15e9827974502610a10f0a8ca436aab54ff5"),
+    ("specs/parallel-map/spec.rs", "2670dc33a497802f9950e4c2f539d69a526f18af49e238be7f015ca5cc72bf84"),
+    ("specs/parallel-map/starter/Cargo.toml", "b12f05484f736fed0eb16c9a7fb28cbf78def68122ac5795c98df7b45af78166"),
+    ("specs/parallel-map/starter/src/lib.rs", "c2afd2266c2319c1d34ed2d273c55dffc0fd1e26e29b0636607774dedc9f66a4"),
     ("specs/prime-pipeline/snapshots/prime_squares_0_to_100.snap", "1f2b79895895eaf5dd664fd1a026c302ad74a063b2c4acd0c73701cec226b603"),
     ("specs/prime-pipeline/spec.rs", "ec2292efd0b4c794791f2d15f65d714fe4dadc0e517cc466871c9fb858842bc6"),
     ("specs/prime-pipeline/starter/Cargo.toml", "3effb4a5b13ad9fcb84e48e1ab1013c9e23e2c5caf7615bd43e4795a08b48fbb"),
@@ -44,6 +51,22 @@ pub const FILES: &[(&str, &str)] = &[
 /// The tests of each exercise's spec, in the spec's order.
 #[rustfmt::skip]
 pub const TESTS: &[(&str, &[&str])] = &[
+    (
+        "parallel-map",
+        &[
+            "results_come_back_in_input_order",
+            "each_item_is_processed_exactly_once",
+            "an_empty_input_gives_an_empty_vec",
+            "more_workers_than_items_is_fine",
+            "zero_workers_is_an_error_not_a_hang",
+            "never_more_than_workers_items_at_once",
+            "all_workers_are_put_to_work",
+            "at_most_workers_threads_do_the_work",
+            "a_free_worker_takes_the_next_item",
+            "a_panicking_item_fails_alone_with_its_message",
+            "a_worker_carries_on_after_a_panic",
+        ],
+    ),
     (
         "downloader",
         &[

@@ -346,6 +346,11 @@ fn check_exercise(exercise: &str) {
 }
 
 #[test]
+fn the_parallel_map_spec_rejects_wrong_parallel_maps() {
+    check_exercise("parallel-map");
+}
+
+#[test]
 fn the_downloader_spec_rejects_wrong_downloaders() {
     check_exercise("downloader");
 }
