@@ -34,6 +34,11 @@ pub const EXERCISES: &[Exercise] = &[
         pattern_chapter: "Worker pool",
     },
     Exercise {
+        name: "fan-in",
+        title: "Fan-in",
+        pattern_chapter: "Fan-out and fan-in",
+    },
+    Exercise {
         name: "downloader",
         title: "Bounded downloader",
         pattern_chapter: "Worker pool",

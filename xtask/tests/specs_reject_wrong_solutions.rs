@@ -351,6 +351,11 @@ fn the_parallel_map_spec_rejects_wrong_parallel_maps() {
 }
 
 #[test]
+fn the_fan_in_spec_rejects_wrong_merges() {
+    check_exercise("fan-in");
+}
+
+#[test]
 fn the_downloader_spec_rejects_wrong_downloaders() {
     check_exercise("downloader");
 }
