@@ -39,6 +39,11 @@ pub const EXERCISES: &[Exercise] = &[
         pattern_chapter: "Fan-out and fan-in",
     },
     Exercise {
+        name: "pipeline-stage",
+        title: "Pipeline stage",
+        pattern_chapter: "Pipeline",
+    },
+    Exercise {
         name: "downloader",
         title: "Bounded downloader",
         pattern_chapter: "Worker pool",

@@ -356,6 +356,11 @@ fn the_fan_in_spec_rejects_wrong_merges() {
 }
 
 #[test]
+fn the_pipeline_stage_spec_rejects_wrong_stages() {
+    check_exercise("pipeline-stage");
+}
+
+#[test]
 fn the_downloader_spec_rejects_wrong_downloaders() {
     check_exercise("downloader");
 }
