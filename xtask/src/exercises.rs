@@ -44,6 +44,11 @@ pub const EXERCISES: &[Exercise] = &[
         pattern_chapter: "Pipeline",
     },
     Exercise {
+        name: "once-cache",
+        title: "Once cache",
+        pattern_chapter: "Sync primitives",
+    },
+    Exercise {
         name: "downloader",
         title: "Bounded downloader",
         pattern_chapter: "Worker pool",

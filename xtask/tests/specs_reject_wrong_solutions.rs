@@ -361,6 +361,11 @@ fn the_pipeline_stage_spec_rejects_wrong_stages() {
 }
 
 #[test]
+fn the_once_cache_spec_rejects_wrong_caches() {
+    check_exercise("once-cache");
+}
+
+#[test]
 fn the_downloader_spec_rejects_wrong_downloaders() {
     check_exercise("downloader");
 }
