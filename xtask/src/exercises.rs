@@ -29,6 +29,21 @@ pub struct Exercise {
 /// go in this order.
 pub const EXERCISES: &[Exercise] = &[
     Exercise {
+        name: "parallel-map",
+        title: "Parallel map",
+        pattern_chapter: "Worker pool",
+    },
+    Exercise {
+        name: "fan-in",
+        title: "Fan-in",
+        pattern_chapter: "Fan-out and fan-in",
+    },
+    Exercise {
+        name: "pipeline-stage",
+        title: "Pipeline stage",
+        pattern_chapter: "Pipeline",
+    },
+    Exercise {
         name: "errgroup",
         title: "Error group",
         pattern_chapter: "Cancellation and error groups",
@@ -37,6 +52,11 @@ pub const EXERCISES: &[Exercise] = &[
         name: "token-bucket",
         title: "Token bucket",
         pattern_chapter: "Rate limiting",
+    },
+    Exercise {
+        name: "once-cache",
+        title: "Once cache",
+        pattern_chapter: "Sync primitives",
     },
     Exercise {
         name: "leak-hunt",

@@ -251,6 +251,26 @@ fn check_exercise(exercise: &str) {
 }
 
 #[test]
+fn the_parallel_map_spec_rejects_wrong_parallel_maps() {
+    check_exercise("parallel-map");
+}
+
+#[test]
+fn the_fan_in_spec_rejects_wrong_merges() {
+    check_exercise("fan-in");
+}
+
+#[test]
+fn the_pipeline_stage_spec_rejects_wrong_stages() {
+    check_exercise("pipeline-stage");
+}
+
+#[test]
+fn the_once_cache_spec_rejects_wrong_caches() {
+    check_exercise("once-cache");
+}
+
+#[test]
 fn the_downloader_spec_rejects_wrong_downloaders() {
     check_exercise("downloader");
 }
