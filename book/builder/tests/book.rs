@@ -930,7 +930,6 @@ const MAX_QUICK_ROUTE_WORDS: usize = 8000;
 const NOT_YET_IN_STEPS: &[&str] = &[
     "cancellation.md",
     "leak-detection.md",
-    "pipeline.md",
     "rate-limiting.md",
     "sync-primitives.md",
 ];
