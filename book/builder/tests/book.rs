@@ -925,10 +925,6 @@ const MAX_PROSE_WORDS: usize = 1800;
 /// The most words of prose on the quick route, from `Start here` to the first exercise.
 const MAX_QUICK_ROUTE_WORDS: usize = 8000;
 
-/// Pattern chapters not yet rewritten in small steps: measured and printed, but not yet held
-/// to the limits. Empty once every chapter is done; a chapter leaves this list when it passes.
-const NOT_YET_IN_STEPS: &[&str] = &["leak-detection.md"];
-
 /// What a reader of a page (or a section of one) sees: its words of prose, and its lines of
 /// code, unfolded or folded away in `<details>`.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -972,10 +968,9 @@ fn pattern_chapters_and_the_quick_route_stay_short() {
     for md in &chapters {
         let name = md.file_name().expect("a file name").to_string_lossy();
         let size = measure(md, None).unwrap_or_else(|e| panic!("{e}"));
-        let pending = NOT_YET_IN_STEPS.contains(&name.as_ref());
         let _ = writeln!(
             table,
-            "{:<30}{:>11}{}  {:>19}{}  {:>18}{}",
+            "{:<30}{:>11}{}  {:>19}{}  {:>18}",
             name,
             size.prose_words,
             if size.prose_words > MAX_PROSE_WORDS {
@@ -990,17 +985,7 @@ fn pattern_chapters_and_the_quick_route_stay_short() {
                 " "
             },
             size.folded_code_lines,
-            if pending { "  (not yet in steps)" } else { "" },
         );
-        if pending {
-            if size.prose_words <= MAX_PROSE_WORDS && size.code_lines <= MAX_CODE_LINES {
-                problems.push(format!(
-                    "{}: within the limits now: take it off NOT_YET_IN_STEPS in book/builder/tests/book.rs.",
-                    shown(md)
-                ));
-            }
-            continue;
-        }
         if size.prose_words > MAX_PROSE_WORDS {
             problems.push(format!(
                 "{}: {} words of prose, more than {MAX_PROSE_WORDS}. Say less, or move a detail to the crate's docs and link it.",
