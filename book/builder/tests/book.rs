@@ -949,7 +949,7 @@ struct Size {
 ///   code blocks and HTML: text, inline code, link text and table cells all count, wherever
 ///   they stand, folded or not.
 ///
-/// `cargo test -p book-builder --test book sizes -- --nocapture` prints the table.
+/// `cargo test -p book-builder --test book stay_short -- --nocapture` prints the table.
 #[test]
 fn pattern_chapters_and_the_quick_route_stay_short() {
     let src = book_dir().join("src");
