@@ -1,5 +1,6 @@
 //! Checks of the book itself: it builds, its includes and links resolve, its Rust compiles,
-//! every pattern chapter has a diagram, and nothing is loaded from the network.
+//! every pattern chapter has a diagram, nothing is loaded from the network, and the pattern
+//! chapters and the quick route stay within their sizes.
 //!
 //! Run with `cargo test -p book-builder`.
 //! Each test collects every problem it finds and fails once with the whole list, each entry
@@ -914,6 +915,307 @@ fn unhide(line: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 7: the size of the pattern chapters, and of the quick route
+// ---------------------------------------------------------------------------------------------
+
+/// The most lines of code a pattern chapter shows unfolded (outside `<details>`).
+const MAX_CODE_LINES: usize = 200;
+/// The most words of prose a pattern chapter has.
+const MAX_PROSE_WORDS: usize = 1800;
+/// The most words of prose on the quick route, from `Start here` to the first exercise.
+const MAX_QUICK_ROUTE_WORDS: usize = 8000;
+
+/// What a reader of a page (or a section of one) sees: its words of prose, and its lines of
+/// code, unfolded or folded away in `<details>`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Size {
+    prose_words: usize,
+    code_lines: usize,
+    folded_code_lines: usize,
+}
+
+/// Check 7: Every pattern chapter shows at most [`MAX_CODE_LINES`] lines of unfolded code and
+/// at most [`MAX_PROSE_WORDS`] words of prose, and the quick route that `Start here` lists
+/// (the page itself and every page or section it links to) is at most
+/// [`MAX_QUICK_ROUTE_WORDS`] words of prose.
+///
+/// How it counts, the same way for every page:
+///
+/// - `{{#include}}`s are expanded first, as mdBook does, so an include counts the lines it
+///   resolves to (without the `ANCHOR` marker lines, which mdBook drops).
+/// - A line of code is a line of a fenced block. Blocks inside `<details>` are folded and
+///   counted apart; ```` ```svgbob ```` blocks are diagrams, drawn as pictures, and not counted.
+/// - A word of prose is a whitespace-separated token with a letter or digit in it, outside
+///   code blocks and HTML: text, inline code, link text and table cells all count, wherever
+///   they stand, folded or not.
+///
+/// `cargo test -p book-builder --test book stay_short -- --nocapture` prints the table.
+#[test]
+fn pattern_chapters_and_the_quick_route_stay_short() {
+    let src = book_dir().join("src");
+    let mut problems = Vec::new();
+    let mut table = String::from(
+        "\nchapter                       prose words   unfolded code lines   folded code lines\n",
+    );
+    let mut chapters: Vec<PathBuf> = std::fs::read_dir(src.join("patterns"))
+        .expect("book/src/patterns is readable")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|ext| ext == "md"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "summary.md"))
+        .collect();
+    chapters.sort();
+    for md in &chapters {
+        let name = md.file_name().expect("a file name").to_string_lossy();
+        let size = measure(md, None).unwrap_or_else(|e| panic!("{e}"));
+        let _ = writeln!(
+            table,
+            "{:<30}{:>11}{}  {:>19}{}  {:>18}",
+            name,
+            size.prose_words,
+            if size.prose_words > MAX_PROSE_WORDS {
+                "!"
+            } else {
+                " "
+            },
+            size.code_lines,
+            if size.code_lines > MAX_CODE_LINES {
+                "!"
+            } else {
+                " "
+            },
+            size.folded_code_lines,
+        );
+        if size.prose_words > MAX_PROSE_WORDS {
+            problems.push(format!(
+                "{}: {} words of prose, more than {MAX_PROSE_WORDS}. Say less, or move a detail to the crate's docs and link it.",
+                shown(md),
+                size.prose_words
+            ));
+        }
+        if size.code_lines > MAX_CODE_LINES {
+            problems.push(format!(
+                "{}: {} lines of unfolded code, more than {MAX_CODE_LINES}. Show the few changed lines of each step \
+                 (an ANCHOR around them), and fold the finished crate in <details>.",
+                shown(md),
+                size.code_lines
+            ));
+        }
+    }
+
+    let start_here = src.join("start-here.md");
+    let route = quick_route(&start_here);
+    if route.is_empty() {
+        problems.push(format!(
+            "{}: no `## The quick route` section with links: Start here lists the sections to read before the first exercise.",
+            shown(&start_here)
+        ));
+    }
+    let _ = writeln!(
+        table,
+        "\nquick route                                                           prose words"
+    );
+    let mut total = measure(&start_here, None)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .prose_words;
+    let _ = writeln!(table, "  {:<68}{total:>11}", "start-here.md (all of it)");
+    for (page, fragment) in &route {
+        let md = normalize(&src.join(page));
+        match measure(&md, fragment.as_deref()) {
+            Ok(size) => {
+                total += size.prose_words;
+                let shown_as = match fragment {
+                    Some(f) => format!("{page}#{f}"),
+                    None => page.clone(),
+                };
+                let _ = writeln!(table, "  {shown_as:<68}{:>11}", size.prose_words);
+            }
+            Err(e) => problems.push(format!("{}: the quick route: {e}", shown(&start_here))),
+        }
+    }
+    let _ = writeln!(table, "  {:<68}{total:>11}", "total");
+    if total > MAX_QUICK_ROUTE_WORDS {
+        problems.push(format!(
+            "the quick route is {total} words of prose, more than {MAX_QUICK_ROUTE_WORDS}: \
+             link fewer or shorter sections from `## The quick route` in {}.",
+            shown(&start_here)
+        ));
+    }
+    println!("{table}");
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) with the size of the book:{table}\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// The links of the `## The quick route` section of `start_here`, in order, as
+/// (path relative to `book/src`, fragment).
+fn quick_route(start_here: &Path) -> Vec<(String, Option<String>)> {
+    let text = std::fs::read_to_string(start_here).expect("start-here.md is readable");
+    let Some(section) = section_text(&text, "the-quick-route") else {
+        return Vec::new();
+    };
+    let mut links = Vec::new();
+    for event in Parser::new(section) {
+        if let Event::Start(Tag::Link { dest_url, .. }) = event
+            && !is_external(&dest_url)
+        {
+            let (page, fragment) = match dest_url.split_once('#') {
+                Some((page, fragment)) => (page.to_string(), Some(fragment.to_string())),
+                None => (dest_url.to_string(), None),
+            };
+            links.push((page, fragment));
+        }
+    }
+    links
+}
+
+/// Measures a chapter, or the section of it whose heading id is `fragment`.
+fn measure(md: &Path, fragment: Option<&str>) -> Result<Size, String> {
+    let text = std::fs::read_to_string(md).map_err(|e| format!("{}: {e}", shown(md)))?;
+    let text = expand_includes(md, &text)?;
+    let text = match fragment {
+        None => text.as_str(),
+        Some(id) => section_text(&text, id)
+            .ok_or_else(|| format!("{} has no heading with id `{id}`", shown(md)))?,
+    };
+    Ok(size_of(text))
+}
+
+/// The text of the section that starts at the heading with id `id` and runs to the next
+/// heading of the same or a higher level.
+fn section_text<'t>(text: &'t str, id: &str) -> Option<&'t str> {
+    let mut headings = Vec::new(); // (level, id, start offset)
+    let mut current: Option<(usize, usize, String)> = None;
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some((level as usize, range.start, String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, content)) = current.as_mut() {
+                    content.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, start, content)) = current.take() {
+                    headings.push((level, heading_id(&content), start));
+                }
+            }
+            _ => {}
+        }
+    }
+    let at = headings.iter().position(|(_, h, _)| h == id)?;
+    let (level, _, start) = headings[at];
+    let end = headings[at + 1..]
+        .iter()
+        .find(|(l, _, _)| *l <= level)
+        .map_or(text.len(), |(_, _, offset)| *offset);
+    Some(&text[start..end])
+}
+
+/// The id mdBook gives a heading (`mdbook-html`'s `id_from_content`).
+fn heading_id(content: &str) -> String {
+    content
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|ch| {
+            if ch.is_alphanumeric() || ch == '_' || ch == '-' {
+                Some(ch)
+            } else if ch.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// `text` with every `{{#include path}}` and `{{#include path:anchor}}` replaced by what it
+/// includes, without the `ANCHOR` marker lines.
+fn expand_includes(md: &Path, text: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut from = 0;
+    for include in find_includes(text) {
+        out.push_str(&text[from..include.offset]);
+        from = include.offset + include.text.len();
+        let file = normalize(&md.parent().expect("a folder").join(&include.path));
+        let source = std::fs::read_to_string(&file)
+            .map_err(|e| format!("{}: cannot read {}: {e}", shown(md), shown(&file)))?;
+        let lines: Vec<&str> = source.lines().collect();
+        let range = match &include.anchor {
+            Some(anchor) => match anchor_lines(&source, anchor) {
+                (Some(start), Some(end)) => start + 1..end,
+                _ => {
+                    return Err(format!(
+                        "{}: `{}` does not resolve",
+                        shown(md),
+                        include.text
+                    ));
+                }
+            },
+            None if include.text.contains(':') && !include.path.contains(':') => {
+                return Err(format!(
+                    "{}: `{}`: the size check does not read line ranges; include by anchor",
+                    shown(md),
+                    include.text
+                ));
+            }
+            None => 0..lines.len(),
+        };
+        let kept: Vec<&str> = lines[range]
+            .iter()
+            .copied()
+            .filter(|line| !line.contains("ANCHOR:") && !line.contains("ANCHOR_END:"))
+            .collect();
+        out.push_str(&kept.join("\n"));
+    }
+    out.push_str(&text[from..]);
+    Ok(out)
+}
+
+/// Counts the prose words and the code lines of some Markdown (includes already expanded).
+fn size_of(text: &str) -> Size {
+    let mut size = Size::default();
+    let mut details = 0usize;
+    // `Some(counted)` inside a fenced or indented block: `false` for a diagram.
+    let mut code: Option<bool> = None;
+    for event in Parser::new(text) {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let diagram =
+                    matches!(&kind, CodeBlockKind::Fenced(info) if info.trim() == "svgbob");
+                code = Some(!diagram);
+            }
+            Event::End(TagEnd::CodeBlock) => code = None,
+            Event::Text(t) => match code {
+                Some(true) if details == 0 => size.code_lines += t.lines().count(),
+                Some(true) => size.folded_code_lines += t.lines().count(),
+                Some(false) => {}
+                None => size.prose_words += words(&t),
+            },
+            Event::Code(t) => size.prose_words += words(&t),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                details += html.matches("<details").count();
+                details = details.saturating_sub(html.matches("</details>").count());
+            }
+            _ => {}
+        }
+    }
+    size
+}
+
+/// Whitespace-separated tokens with at least one letter or digit.
+fn words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+// ---------------------------------------------------------------------------------------------
 // The checks' own helpers, tested on small inputs so a broken checker cannot pass a bad book.
 // ---------------------------------------------------------------------------------------------
 
@@ -966,4 +1268,27 @@ fn urls_join_and_classify() {
     assert_eq!(percent_decode("caf%C3%A9"), "café");
     assert_eq!(unhide("    # use std::thread;"), "    use std::thread;");
     assert_eq!(md_needle("../a/b.html#c"), "../a/b.md#c");
+}
+
+#[test]
+fn the_size_check_counts_prose_code_and_folds() {
+    let text = "# Title\n\nTwo `words` here, and | a table |.\n\n```rust\nfn a() {}\nfn b() {}\n```\n\n```svgbob\n+--+\n```\n\n<details>\n<summary>The crate</summary>\n\n```rust\nfolded\n```\n\n</details>\n";
+    assert_eq!(
+        size_of(text),
+        Size {
+            prose_words: 7,
+            code_lines: 2,
+            folded_code_lines: 1
+        }
+    );
+    let sections = "# A\n\none\n\n## B `c`\n\ntwo three\n\n### D\n\nfour\n\n## E\n\nfive\n";
+    assert_eq!(heading_id("B `c`?"), "b-c");
+    assert_eq!(
+        section_text(sections, "b-c"),
+        Some("## B `c`\n\ntwo three\n\n### D\n\nfour\n\n")
+    );
+    assert_eq!(
+        size_of(section_text(sections, "b-c").unwrap()).prose_words,
+        6
+    );
 }

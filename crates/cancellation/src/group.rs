@@ -117,6 +117,7 @@ where
         let index = self.order.len();
         let work = task(self.token.child_token());
         let group = self.token.clone();
+        // ANCHOR: drop_guard
         let handle = self.tasks.spawn(async move {
             // Cancels the group when dropped: when the task ends with an
             // error, and when a panic ends it (tokio drops the future after
@@ -128,6 +129,7 @@ where
             }
             result
         });
+        // ANCHOR_END: drop_guard
         self.order.insert(handle.id(), index);
     }
     // ANCHOR_END: spawn

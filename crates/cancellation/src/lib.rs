@@ -80,6 +80,7 @@
 
 pub mod error;
 pub mod group;
+pub mod steps;
 pub mod threads;
 pub mod work;
 

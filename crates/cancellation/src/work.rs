@@ -61,6 +61,7 @@ where
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = anyhow::Result<()>>,
 {
+    // ANCHOR: race
     for chunk in 0..chunks {
         tokio::select! {
             // Poll the branches in order, so that a cancelled token wins
@@ -70,6 +71,7 @@ where
             done = do_chunk(chunk) => done.map_err(WorkError::Failed)?,
         }
     }
+    // ANCHOR_END: race
     Ok(())
 }
 // ANCHOR_END: long_running
@@ -87,12 +89,14 @@ where
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = anyhow::Result<()>>,
 {
+    // ANCHOR: check
     for chunk in 0..chunks {
         if token.is_cancelled() {
             return Err(WorkError::Cancelled);
         }
         do_chunk(chunk).await.map_err(WorkError::Failed)?;
     }
+    // ANCHOR_END: check
     Ok(())
 }
 // ANCHOR_END: between_chunks

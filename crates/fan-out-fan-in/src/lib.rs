@@ -106,6 +106,7 @@
 use std::error::Error;
 use std::fmt;
 
+pub mod steps;
 pub mod tasks;
 pub mod threads;
 

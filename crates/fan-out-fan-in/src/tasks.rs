@@ -169,6 +169,7 @@ where
     Ok(output_rx)
 }
 
+// ANCHOR: next_item
 /// Takes the next item from the shared input, holding the lock only while
 /// waiting for it.
 ///
@@ -180,6 +181,7 @@ where
 async fn next_item<J>(input: &Mutex<mpsc::Receiver<J>>) -> Option<J> {
     input.lock().await.recv().await
 }
+// ANCHOR_END: next_item
 // ANCHOR_END: fan_out
 
 // ANCHOR: fan_in

@@ -146,6 +146,7 @@ where
     }
     let (output_tx, output_rx) = channel::bounded(0);
     let work = Arc::new(work); // Shared by every worker.
+    // ANCHOR: share
     for worker in 0..workers {
         // Clones of the same channels: the input's items are shared out,
         // one each, and the output gets everyone's results.
@@ -163,6 +164,7 @@ where
     // senders once every worker is gone.
     drop(output_tx);
     drop(input);
+    // ANCHOR_END: share
     Ok(output_rx)
 }
 // ANCHOR_END: fan_out

@@ -61,6 +61,7 @@
 
 pub mod batched;
 pub mod sequential;
+pub mod steps;
 pub mod tasks;
 pub mod threads;
 

@@ -46,6 +46,7 @@ use crate::threads::{StagePanicked, panic_message};
 /// channel can have (it has no rendezvous mode).
 pub const DEFAULT_CAPACITY: usize = 1;
 
+// ANCHOR: stage_type
 /// The output end of an async pipeline, and the owner of its tasks.
 #[derive(Debug)]
 pub struct Stage<T> {
@@ -55,6 +56,7 @@ pub struct Stage<T> {
     /// Awaited by [`Stage::join`]; aborted when the stage is dropped.
     tasks: Vec<(&'static str, AbortOnDropHandle<()>)>,
 }
+// ANCHOR_END: stage_type
 
 // ANCHOR: generate
 /// Spawns the source task, `generate`: it sends each item of `items`, in

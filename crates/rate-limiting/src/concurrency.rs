@@ -75,12 +75,14 @@ impl ConcurrencyLimit {
             .expect("the semaphore is never closed")
     }
 
+    // ANCHOR: run
     /// Runs `job` in a slot: waits for a permit, awaits `job`, and frees the
     /// slot when `job` finishes or this future is dropped.
     pub async fn run<F: Future>(&self, job: F) -> F::Output {
         let _permit = self.acquire().await;
         job.await
     }
+    // ANCHOR_END: run
 
     /// How many jobs may run at once.
     pub fn limit(&self) -> usize {

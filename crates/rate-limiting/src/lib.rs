@@ -92,6 +92,7 @@
 pub mod bucket;
 pub mod concurrency;
 pub mod error;
+pub mod steps;
 pub mod ticker;
 
 pub use bucket::TokenBucket;

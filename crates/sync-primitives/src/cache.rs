@@ -151,10 +151,12 @@ impl<K: Hash + Eq, V: Clone> Cache<K, V> {
         if let Some(value) = self.get(&key) {
             return (value, Lookup::Hit);
         }
+        // ANCHOR: insert_if_absent
         let loaded = load(&key);
         // Insert if absent, under one write lock: if someone stored a value
         // since we looked, theirs is at least as new as ours, so keep it.
         let value = self.write().entry(key).or_insert(loaded).clone();
+        // ANCHOR_END: insert_if_absent
         (value, Lookup::Miss)
     }
     // ANCHOR_END: get_or_load

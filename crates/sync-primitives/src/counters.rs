@@ -100,6 +100,7 @@ impl Mailbox {
         Mailbox::default()
     }
 
+    // ANCHOR: publish
     /// Publishes `value`. Call it once, from one thread.
     pub fn put(&self, value: u64) {
         self.data.store(value, Ordering::Relaxed);
@@ -114,5 +115,6 @@ impl Mailbox {
             None
         }
     }
+    // ANCHOR_END: publish
 }
 // ANCHOR_END: mailbox

@@ -87,6 +87,7 @@ pub mod concurrent_map;
 pub mod counters;
 pub mod gate;
 pub mod once;
+pub mod steps;
 
 pub use async_mutex::{Connection, PageViews};
 pub use cache::{Cache, Lookup, Stats};

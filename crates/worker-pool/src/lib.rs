@@ -127,6 +127,7 @@ use std::error::Error;
 use std::fmt;
 use std::num::NonZeroUsize;
 
+pub mod steps;
 pub mod tasks;
 pub mod threads;
 

@@ -106,6 +106,7 @@ where
     // A failed task's `JoinError` knows the task's id, not our job index.
     let mut index_of: HashMap<Id, usize> = HashMap::new();
 
+    // ANCHOR: top_up
     loop {
         // Top up: start jobs until `workers` run or the batch is used up.
         while running.len() < workers {
@@ -129,6 +130,7 @@ where
             .expect("every task in the set was recorded when spawned");
         on_result(index, outcome.map_err(|error| job_error(index, error)));
     }
+    // ANCHOR_END: top_up
     Ok(())
 }
 // ANCHOR_END: run_as_completed

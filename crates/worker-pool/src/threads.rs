@@ -170,6 +170,7 @@ where
     T: Send,
     F: Fn(I::Item) -> T + Sync,
 {
+    // ANCHOR: slots
     let mut slots: Vec<Option<Result<T, JobError>>> = Vec::new();
     run_as_completed(workers, jobs, work, |index, outcome| {
         if slots.len() <= index {
@@ -181,6 +182,7 @@ where
         .into_iter()
         .map(|slot| slot.expect("every job is reported exactly once"))
         .collect())
+    // ANCHOR_END: slots
 }
 // ANCHOR_END: run_in_order
 
