@@ -149,18 +149,32 @@ fn shows(report: &Report, failure: &Failure) -> bool {
             .is_some_and(|diff| diff.contains(&failure.words))
 }
 
-/// The known mistakes whose whole signature `report` shows, the most
-/// specific (longest signature) first; only the most specific are kept.
+/// The known mistakes whose whole signature `report` shows, best first, and
+/// only the best: a signature that names exactly the tests that failed beats
+/// one that names some of them, and a longer signature beats a shorter one.
 pub fn recognise(root: &Path, report: &Report) -> Vec<Mistake> {
+    let failed: std::collections::BTreeSet<&str> = report
+        .tests
+        .iter()
+        .filter(|t| t.verdict != TestVerdict::Passed)
+        .map(|t| t.name.as_str())
+        .collect();
+    let score = |mistake: &Mistake| {
+        let named: std::collections::BTreeSet<&str> =
+            mistake.fails.iter().map(|f| f.test.as_str()).collect();
+        (named == failed, named.len(), mistake.fails.len())
+    };
     let matching: Vec<Mistake> = fixtures(root, report.exercise)
         .into_iter()
         .filter(|mistake| !mistake.right)
         .filter(|mistake| mistake.fails.iter().all(|failure| shows(report, failure)))
         .collect();
-    let most = matching.iter().map(|m| m.fails.len()).max().unwrap_or(0);
+    let Some(best) = matching.iter().map(score).max() else {
+        return Vec::new();
+    };
     matching
         .into_iter()
-        .filter(|mistake| mistake.fails.len() == most)
+        .filter(|mistake| score(mistake) == best)
         .collect()
 }
 

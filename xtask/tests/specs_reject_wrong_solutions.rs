@@ -241,9 +241,24 @@ fn check_exercise(exercise: &str) {
             .filter_map(|m| m["fixture"].as_str())
             .collect();
         if recognised != [name.as_str()] {
+            let failed: Vec<String> = judged.exercise()["tests"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|t| t["verdict"] != "passed")
+                .map(|t| {
+                    format!(
+                        "{} ({})",
+                        t["name"].as_str().unwrap_or("?"),
+                        t["label"].as_str().unwrap_or("?")
+                    )
+                })
+                .collect();
             problems.push(format!(
                 "{exercise}/{name} is recognised as {recognised:?}, not as itself alone: make its `fails:` \
-                 lines a signature no other fixture of {exercise} shares"
+                 lines a signature no other fixture of {exercise} shares (naming every test it fails makes \
+                 it exact). It fails: {}",
+                failed.join(", ")
             ));
         }
     }
