@@ -49,6 +49,9 @@ pub struct Mistake {
     pub book_place: Option<String>,
     /// The signature.
     pub fails: Vec<Failure>,
+    /// Other fixtures this one cannot be told from by the spec's messages
+    /// alone (`//! like: a, b`): it may be recognised together with them.
+    pub like: Vec<String>,
 }
 
 /// Parses a fixture's header: its leading `//! ` lines.
@@ -59,7 +62,12 @@ pub struct Mistake {
 /// //! book: <page.md>#<section>
 /// //! fails: <test>: <words>
 /// //! fails: <test> (<verdict>): <words>
+/// //! fails: <test> (<verdict>)
+/// //! like: <another fixture>, ...
 /// ```
+///
+/// A signature that names every test the mistake fails is exact: it is
+/// preferred over one that names only some (see [`recognise`]).
 pub fn parse(fixture: &str, source: &str) -> Result<Mistake, String> {
     let mut mistake = Mistake {
         fixture: fixture.to_owned(),
@@ -83,10 +91,12 @@ pub fn parse(fixture: &str, source: &str) -> Result<Mistake, String> {
             mistake.name = name.trim().to_owned();
         } else if let Some(book) = line.strip_prefix("book: ") {
             mistake.book = Some(book.trim().to_owned());
+        } else if let Some(like) = line.strip_prefix("like: ") {
+            mistake.like = like.split(',').map(|name| name.trim().to_owned()).collect();
         } else if let Some(fails) = line.strip_prefix("fails: ") {
-            let (head, words) = fails
-                .split_once(": ")
-                .ok_or_else(|| format!("a `fails:` line is `<test>: <words>`, not {fails:?}"))?;
+            // `<test>: <words>`, `<test> (<verdict>): <words>`, or just the
+            // test (and its verdict): it fails, whatever it says.
+            let (head, words) = fails.split_once(": ").unwrap_or((fails, ""));
             let (test, verdict) = match head.split_once(" (") {
                 Some((test, verdict)) => {
                     (test, Some(verdict.trim_end_matches(')').trim().to_owned()))

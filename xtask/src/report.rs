@@ -419,6 +419,7 @@ pub fn mistake_json(root: &std::path::Path, mistake: &Mistake) -> serde_json::Va
         "name": mistake.name,
         "book": mistake.book,
         "book_place": mistake.book.as_deref().map(|book| mistakes::book_place(root, book)),
+        "like": mistake.like,
         "fails": mistake.fails.iter().map(|f| json!({
             "test": f.test,
             "verdict": f.verdict,

@@ -61,7 +61,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("specs/fan-in/starter/src/lib.rs", "34c6132f54ddfaed6e13fb527e6edca02e6c83bcb9a3d33cf629b11911a493aa"),
     ("specs/leak-hunt/snapshots/reports.snap", "8721b13340211b2ab0dfa05a7ebfcf00c63293fc7be8df710f89f2837537f368"),
     ("specs/leak-hunt/snapshots/totals.snap", "eb2a76d422c894bebff2cdc962a8125c7363b64409eb684e2c9ec8fdd03af6d4"),
-    ("specs/leak-hunt/spec.rs", "5762fed5cb887181e3ed1cdc720e3d13ba65211e33cbf63bfc7db1cd9d293724"),
+    ("specs/leak-hunt/spec.rs", "878845c6003b6e882630dc833edd424f4809b48937d4bcfb82d6ae9b9e140dad"),
     ("specs/leak-hunt/starter/Cargo.toml", "9dc1c60e2a7e13f4f61259c34ee675984e0e6a32a75e306ece87f7838598a3a2"),
     ("specs/leak-hunt/starter/src/lib.rs", "748ca5a92addb3f2ec6c2632a47b37937b4fcc4dea1451c801190a5eee3ce77e"),
     ("specs/once-cache/snapshots/stored_values.snap", "f363fadd36ca07a5b943f39b941fe2289ec81b0cfd7b3a4e203d17130ff44767"),

@@ -240,7 +240,15 @@ fn check_exercise(exercise: &str) {
             .flatten()
             .filter_map(|m| m["fixture"].as_str())
             .collect();
-        if recognised != [name.as_str()] {
+        let mut expected: Vec<&str> = header["like"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|like| like.as_str())
+            .chain([name.as_str()])
+            .collect();
+        expected.sort_unstable();
+        if recognised != expected {
             let failed: Vec<String> = judged.exercise()["tests"]
                 .as_array()
                 .into_iter()
@@ -255,10 +263,10 @@ fn check_exercise(exercise: &str) {
                 })
                 .collect();
             problems.push(format!(
-                "{exercise}/{name} is recognised as {recognised:?}, not as itself alone: make its `fails:` \
+                "{exercise}/{name} is recognised as {recognised:?}, not as {expected:?}: make its `fails:` \
                  lines a signature no other fixture of {exercise} shares (naming every test it fails makes \
-                 it exact). It fails: {}",
-                failed.join(", ")
+                 it exact), or declare the look-alikes the spec cannot tell apart (`//! like:`). It fails:{}",
+                failed.join("")
             ));
         }
     }
