@@ -47,6 +47,9 @@ pub struct Options {
     /// How many more times each scheduling-sensitive test runs once every
     /// test of an exercise has passed (0: never).
     pub stress: usize,
+    /// Tell only the first exercise that does not pass in detail, and the
+    /// ones after it in a line each (when every exercise is checked).
+    pub brief_after_first: bool,
 }
 
 /// How many more runs a scheduling-sensitive test gets by default, once its
