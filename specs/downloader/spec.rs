@@ -123,6 +123,7 @@ fn snapshot_settings() -> insta::Settings {
 // ---------------------------------------------------------------------------
 // 1. One result per URL, in the order of the URLs.
 
+/// When this times out: a download that waits for something besides its request (a lock, a channel nobody closes); a blocking call inside async code.
 #[test]
 fn returns_one_result_per_url_in_input_order() {
     test_kit::run_async(|| async {
@@ -199,6 +200,7 @@ fn returns_one_result_per_url_in_input_order() {
     });
 }
 
+/// When this times out: a download that waits for a result keyed by URL that never comes; a blocking call inside async code.
 #[test]
 fn a_url_listed_twice_gets_a_result_in_each_of_its_slots() {
     test_kit::run_async(|| async {
@@ -303,6 +305,7 @@ fn any_2xx_status_is_a_success_with_its_own_code() {
 // ---------------------------------------------------------------------------
 // 2. Failures: an `Err` for that URL alone.
 
+/// When this times out: the client you were given is not used (a client of your own has no timeout, so /hang never ends); a failure that stops a worker without freeing its slot.
 #[test]
 fn each_failure_is_reported_for_its_own_url() {
     test_kit::run_async(|| async {
@@ -393,6 +396,7 @@ fn each_failure_is_reported_for_its_own_url() {
     });
 }
 
+/// When this times out: a body read that waits for the rest of a body that never comes (a client of your own, without the timeout).
 #[test]
 fn a_body_cut_short_is_an_error() {
     test_kit::run_async(|| async {
@@ -590,6 +594,7 @@ async fn check_limit(limit: usize, n: usize) {
     );
 }
 
+/// When this times out: a slot that is never freed (a permit kept after its download), so the last downloads wait forever; a blocking call inside async code.
 #[test]
 fn never_exceeds_the_limit_and_reaches_it() {
     test_kit::run_async(|| async {
@@ -608,6 +613,7 @@ fn a_limit_above_the_number_of_urls_is_fine() {
     test_kit::run_async(|| async { check_limit(50, 4).await });
 }
 
+/// When this times out: a slot that is never freed; a body that is never read to its end.
 #[test]
 fn the_limit_counts_a_download_until_its_body_is_read() {
     test_kit::run_async(|| async {
@@ -664,6 +670,7 @@ fn ms(duration: Duration) -> u128 {
     duration.as_millis()
 }
 
+/// When this times out: a slot that is never freed, so the last downloads wait forever; a blocking call inside async code.
 #[test]
 fn a_free_slot_is_used_at_once() {
     test_kit::run_async(|| async {
@@ -886,6 +893,7 @@ fn no_task_outlives_the_call() {
     });
 }
 
+/// When this times out: a blocking call inside async code, so the test cannot drop the future at all.
 #[test]
 fn dropping_the_future_cancels_the_downloads_in_flight() {
     test_kit::run_async(|| async {

@@ -901,8 +901,11 @@ fn cancellation_is_not_ignored() {
         match end {
             End::Closed => {}
             End::TooMany => panic!(
-                "more than {AFTER_CANCEL} items came out after cancel() (more than the channels and the stages' \
-                 hands could have held): the stages ignore cancellation"
+                "more than {AFTER_CANCEL} items came out after cancel(): three channels of CAPACITY ({CAPACITY}) \
+                 and three stages holding at most CAPACITY each could hold {}, and the output channel here has a \
+                 capacity of {:?}: the stages ignore cancellation",
+                3 * (CAPACITY + IN_HAND),
+                out.capacity()
             ),
             End::TooLong => panic!(
                 "items kept coming for {STOP_WITHIN:?} after cancel() ({} of them): the stages ignore cancellation",

@@ -111,6 +111,7 @@ fn snapshot_settings() -> insta::Settings {
     settings
 }
 
+/// When this times out: a publish that waits for something that never happens (a lock held across an `.await` by another publish, a queue that is never read).
 #[test]
 fn a_broker_can_be_shared_between_tasks() {
     fn shareable<T: Clone + Send + Sync + 'static>() {}
@@ -138,6 +139,7 @@ fn a_broker_can_be_shared_between_tasks() {
     });
 }
 
+/// When this times out: a publish that waits forever (a lock held across an `.await`); `close()` that keeps the senders, so the readers never get `None`.
 #[test]
 fn every_subscriber_gets_every_message_in_order() {
     test_kit::run_async(|| async {
@@ -186,6 +188,7 @@ async fn received(mut readers: JoinSet<(String, Vec<String>)>) -> BTreeMap<Strin
     all
 }
 
+/// When this times out: a publish that waits forever, or `close()` that keeps the senders.
 #[test]
 fn topics_are_isolated() {
     test_kit::run_async(|| async {
@@ -224,6 +227,7 @@ fn topics_are_isolated() {
     });
 }
 
+/// When this times out: a publish that waits forever, or `close()` that keeps the senders.
 #[test]
 fn topics_match_exactly() {
     test_kit::run_async(|| async {
@@ -272,6 +276,7 @@ fn topics_match_exactly() {
     });
 }
 
+/// When this times out: a publish that waits forever, or `close()` that keeps the senders.
 #[test]
 fn a_late_subscriber_sees_nothing_older() {
     test_kit::run_async(|| async {
@@ -441,6 +446,7 @@ fn a_slow_subscriber_loses_nothing() {
     });
 }
 
+/// When this times out: a publish that waits for room in the queue of a subscriber that was dropped (a home-made queue that does not notice).
 #[test]
 fn a_dropped_subscriber_never_blocks_a_publisher() {
     test_kit::run_async(|| async {
@@ -469,6 +475,7 @@ fn a_dropped_subscriber_never_blocks_a_publisher() {
     });
 }
 
+/// When this times out: a publisher waiting for a dropped subscriber (a home-made queue, or a lock the waiting publish holds).
 #[test]
 fn dropping_a_subscriber_releases_a_publisher_waiting_for_it() {
     test_kit::run_async(|| async {
@@ -495,6 +502,7 @@ fn dropping_a_subscriber_releases_a_publisher_waiting_for_it() {
     });
 }
 
+/// When this times out: `subscribe` that waits for something (an actor that must take each subscription from a full inbox).
 #[test]
 fn a_dropped_subscriber_is_forgotten() {
     test_kit::run_async(|| async {
@@ -536,6 +544,7 @@ fn a_dropped_subscriber_is_forgotten() {
     });
 }
 
+/// When this times out: two publishes that wait for each other (two locks taken in different orders), or a publish that never returns.
 #[test]
 fn all_subscribers_see_the_same_order_with_concurrent_publishers() {
     test_kit::run_async(|| async {
@@ -609,6 +618,7 @@ fn all_subscribers_see_the_same_order_with_concurrent_publishers() {
     });
 }
 
+/// When this times out: `close()` that keeps the senders (a `closed` flag only), so `recv()` never returns `None`; a publish that never returns.
 #[test]
 fn close_lets_subscribers_drain_then_ends_them() {
     test_kit::run_async(|| async {
@@ -639,6 +649,7 @@ fn close_lets_subscribers_drain_then_ends_them() {
     });
 }
 
+/// When this times out: a publish after `close()` that waits for a topic that no longer exists, or a subscriber from after `close()` whose channel never closes.
 #[test]
 fn after_close_publish_returns_0_and_subscribe_ends_at_once() {
     test_kit::run_async(|| async {
@@ -671,6 +682,7 @@ fn after_close_publish_returns_0_and_subscribe_ends_at_once() {
     });
 }
 
+/// When this times out: a subscriber that never receives its messages (they went to another topic, or were never sent), so `recv()` waits forever.
 #[test]
 fn nothing_outlives_the_broker() {
     test_kit::run_async(|| async {
