@@ -109,7 +109,10 @@ fn summary(result: &anyhow::Result<Page>) -> String {
 /// The path of a URL of the test server, for messages.
 fn path_of(url: &str) -> &str {
     url.find("/page")
-        .or_else(|| url.get(7..).and_then(|rest| rest.find('/').map(|at| at + 7)))
+        .or_else(|| {
+            url.get(7..)
+                .and_then(|rest| rest.find('/').map(|at| at + 7))
+        })
         .map_or(url, |at| &url[at..])
 }
 
@@ -164,8 +167,15 @@ fn returns_one_result_per_url_in_input_order() {
             } else if got == finished {
                 "they are in the order the downloads finished: carry each URL's index through its download and put the result in that slot".to_owned()
             } else {
-                let at = got.iter().zip(&wanted).position(|(g, w)| g != w).unwrap_or(0);
-                format!("slot {at} holds the page of {}, but the URL at index {at} is {}", got[at], wanted[at])
+                let at = got
+                    .iter()
+                    .zip(&wanted)
+                    .position(|(g, w)| g != w)
+                    .unwrap_or(0);
+                format!(
+                    "slot {at} holds the page of {}, but the URL at index {at} is {}",
+                    got[at], wanted[at]
+                )
             };
             panic!(
                 "the results must come back in the order of the URLs, {wanted:?}, but they are for {got:?}: {why}"
@@ -178,7 +188,10 @@ fn returns_one_result_per_url_in_input_order() {
                 format!("body of {path}"),
                 "the body of {path} must be exactly what the server sent"
             );
-            assert_eq!(page.status, 200, "{path} answered 200, and its Page must say so");
+            assert_eq!(
+                page.status, 200,
+                "{path} answered 200, and its Page must say so"
+            );
         }
         let listing: Vec<String> = results
             .iter()
@@ -291,7 +304,10 @@ fn any_2xx_status_is_a_success_with_its_own_code() {
                         "{path} answered {code}, but its Page says status {}: report the status the server sent",
                         page.status
                     );
-                    assert_eq!(page.body, body, "the body of {path} must be what the server sent");
+                    assert_eq!(
+                        page.body, body,
+                        "the body of {path} must be what the server sent"
+                    );
                 }
                 Err(err) => panic!(
                     "{path} answered {code}, a success, but its result is an error: {err:#}. Every 2xx status is a \
@@ -428,7 +444,9 @@ fn a_body_cut_short_is_an_error() {
                 "/whole sends its {} bytes, and its Page must hold all of them",
                 promised.len()
             ),
-            Err(err) => panic!("/whole answers 200 with its whole body, but its result is an error: {err:#}"),
+            Err(err) => panic!(
+                "/whole answers 200 with its whole body, but its result is an error: {err:#}"
+            ),
         }
     });
 }
@@ -637,7 +655,10 @@ fn the_limit_counts_a_download_until_its_body_is_read() {
                     "the body of {} must be all of what the server sent",
                     path_of(url)
                 ),
-                Err(err) => panic!("{} answers 200, but its result is an error: {err:#}", path_of(url)),
+                Err(err) => panic!(
+                    "{} answers 200, but its result is an error: {err:#}",
+                    path_of(url)
+                ),
             }
         }
         let peak = server.peak_in_flight();
@@ -680,8 +701,15 @@ fn a_free_slot_is_used_at_once() {
         let n = 9;
         let mut builder = TestServer::builder();
         for i in 0..n {
-            let delay = if i == 1 { SLOW } else { Duration::from_millis(30) };
-            builder = builder.route(format!("/page/{i}"), Reply::ok(format!("page {i}")).after(delay));
+            let delay = if i == 1 {
+                SLOW
+            } else {
+                Duration::from_millis(30)
+            };
+            builder = builder.route(
+                format!("/page/{i}"),
+                Reply::ok(format!("page {i}")).after(delay),
+            );
         }
         let server = builder.start();
         let urls: Vec<String> = pages(n).iter().map(|p| server.url(p)).collect();
@@ -714,14 +742,20 @@ fn a_free_slot_is_used_at_once() {
                 .filter(|r| r.arrived <= free_at && r.ended.is_none_or(|e| e > free_at))
                 .count();
             let batch = &log[j - limit..j];
-            let batch_end = batch.iter().filter_map(|r| r.ended).max().unwrap_or_default();
+            let batch_end = batch
+                .iter()
+                .filter_map(|r| r.ended)
+                .max()
+                .unwrap_or_default();
             let (last_end, last) = ends
                 .iter()
-                .filter(|(end, _)| *end <= arrived)
-                .next_back()
+                .rfind(|(end, _)| *end <= arrived)
                 .copied()
                 .unwrap_or((Duration::ZERO, 0));
-            if j % limit == 0 && arrived + SLOT_SLACK >= batch_end && batch_end > free_at + SLOT_SLACK {
+            if j % limit == 0
+                && arrived + SLOT_SLACK >= batch_end
+                && batch_end > free_at + SLOT_SLACK
+            {
                 panic!(
                     "request {} ({}) started at {} ms, only after the slowest of requests {}–{} ({}) finished at {} ms, \
                      although a slot was free from {} ms: the downloads ran in batches of {limit}. Start the next \
@@ -732,7 +766,11 @@ fn a_free_slot_is_used_at_once() {
                     ms(arrived),
                     j - limit + 1,
                     j,
-                    log[ends.iter().find(|(e, _)| *e == batch_end).map_or(0, |(_, k)| *k)].path,
+                    log[ends
+                        .iter()
+                        .find(|(e, _)| *e == batch_end)
+                        .map_or(0, |(_, k)| *k)]
+                    .path,
                     ms(batch_end),
                     ms(free_at)
                 );
@@ -809,7 +847,8 @@ fn download_all_never_blocks_its_runtime() {
                             .await;
                         stop.store(true, std::sync::atomic::Ordering::SeqCst);
                         let _ = heartbeat.await;
-                        outcome.map(|results| results.map(|r| r.iter().filter(|r| r.is_ok()).count()))
+                        outcome
+                            .map(|results| results.map(|r| r.iter().filter(|r| r.is_ok()).count()))
                     });
                     drop(runtime);
                     let _ = done_tx.send(outcome);

@@ -69,7 +69,7 @@ fn oracle_is_prime(n: u64) -> bool {
         return false;
     }
     for p in [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37] {
-        if n % p == 0 {
+        if n.is_multiple_of(p) {
             return n == p;
         }
     }
@@ -215,7 +215,10 @@ fn assert_same_list<T: PartialEq + Ord + Clone + Debug>(actual: &[T], expected: 
     let mut sorted_expected = expected.to_vec();
     sorted_expected.sort();
     let (mut missing, mut extra) = (Vec::new(), Vec::new());
-    let (mut a, mut e) = (sorted_actual.iter().peekable(), sorted_expected.iter().peekable());
+    let (mut a, mut e) = (
+        sorted_actual.iter().peekable(),
+        sorted_expected.iter().peekable(),
+    );
     loop {
         match (a.peek(), e.peek()) {
             (Some(x), Some(y)) if x == y => {
@@ -239,12 +242,15 @@ fn assert_same_list<T: PartialEq + Ord + Clone + Debug>(actual: &[T], expected: 
     };
     let at = match (actual.get(first), expected.get(first)) {
         (Some(a), Some(e)) => format!("at index {first}, {a:?} came where {e:?} was expected"),
-        (None, Some(e)) => format!("the output ended at index {first}, where {e:?} was expected next"),
+        (None, Some(e)) => {
+            format!("the output ended at index {first}, where {e:?} was expected next")
+        }
         (Some(a), None) => format!("after the {first} expected items, {a:?} came too"),
         (None, None) => unreachable!("the lists differ"),
     };
     let how = if missing.is_empty() && extra.is_empty() {
-        "every item is there, once, but not in input order (several threads in one stage?)".to_owned()
+        "every item is there, once, but not in input order (several threads in one stage?)"
+            .to_owned()
     } else {
         format!(
             "missing: {} (of {} expected); extra: {} (of {} received)",
@@ -355,7 +361,9 @@ fn zero_and_one_are_not_prime() {
             [2, 3, 5],
             "from [0, 1, 2, 3, 4, 5, 9], filter_primes must pass on [2, 3, 5]: 0, 1, 4 and 9 are not prime"
         );
-        let out = call("prime_squares(0..=1)", move || prime_squares(0..=1, &cancel));
+        let out = call("prime_squares(0..=1)", move || {
+            prime_squares(0..=1, &cancel)
+        });
         let squares = drain(&out, "prime_squares(0..=1)", 2);
         assert!(
             squares.is_empty(),
@@ -498,12 +506,21 @@ fn primes_near_u64_max_come_out_right_within_a_second() {
                  range: it counts past u64::MAX (a counter that wraps around to 0)"
             ),
         }
-        assert_same_list(&got, &want, "the squares of the primes in u64::MAX - 400..=u64::MAX");
+        assert_same_list(
+            &got,
+            &want,
+            "the squares of the primes in u64::MAX - 400..=u64::MAX",
+        );
         drop(out);
 
-        let filtered = call("filter_primes", move || filter_primes(source(&HARD_NUMBERS), &cancel));
+        let filtered = call("filter_primes", move || {
+            filter_primes(source(&HARD_NUMBERS), &cancel)
+        });
         let (primes, end) = read_all(&filtered, HARD_NUMBERS.len(), STOP_WITHIN);
-        let want: Vec<u64> = HARD_NUMBERS.into_iter().filter(|&n| oracle_is_prime(n)).collect();
+        let want: Vec<u64> = HARD_NUMBERS
+            .into_iter()
+            .filter(|&n| oracle_is_prime(n))
+            .collect();
         if !matches!(end, End::Closed) {
             panic!(
                 "filter_primes on {HARD_NUMBERS:?} passed on {primes:?} and then nothing for {STOP_WITHIN:?}: \
@@ -519,7 +536,11 @@ fn primes_near_u64_max_come_out_right_within_a_second() {
                  Use the given is_prime."
             );
         }
-        assert_same_list(&primes, &want, "filter_primes on numbers that fool simple primality tests");
+        assert_same_list(
+            &primes,
+            &want,
+            "filter_primes on numbers that fool simple primality tests",
+        );
         assert!(
             started.elapsed() < 2 * STOP_WITHIN,
             "the large numbers took {:?}; the given is_prime needs microseconds for each",

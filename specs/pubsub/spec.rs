@@ -80,8 +80,12 @@ fn assert_received(received: &[String], published: &[String], who: &str) {
         .filter(|m| !published.contains(m) || !seen.insert(m.as_str()))
         .collect();
     let at = match (received.get(first), published.get(first)) {
-        (Some(r), Some(p)) => format!("at index {first} it received {r:?} where {p:?} was published"),
-        (None, Some(p)) => format!("it received {first} messages, and {p:?} (index {first}) never came"),
+        (Some(r), Some(p)) => {
+            format!("at index {first} it received {r:?} where {p:?} was published")
+        }
+        (None, Some(p)) => {
+            format!("it received {first} messages, and {p:?} (index {first}) never came")
+        }
         (Some(r), None) => format!("after all {first} published messages it also received {r:?}"),
         (None, None) => unreachable!("the lists differ"),
     };
@@ -239,7 +243,13 @@ fn topics_match_exactly() {
         }
         for topic in ["news", "NEWS", "news/sport", ""] {
             let expected = usize::from(names.contains(&topic));
-            let reached = publish(&broker, topic, &format!("to {topic:?}"), "every subscriber is reading").await;
+            let reached = publish(
+                &broker,
+                topic,
+                &format!("to {topic:?}"),
+                "every subscriber is reading",
+            )
+            .await;
             assert!(
                 reached <= names.len(),
                 "publish({topic:?}) says it reached {reached} subscribers; there are {}",
@@ -403,7 +413,11 @@ fn a_subscriber_holds_at_most_capacity_messages_then_publish_waits() {
                 "with a subscriber that reads nothing, {queued} publishes returned before one waited{}: its queue \
                  holds {queued} messages, but a subscriber's queue holds at most CAPACITY ({CAPACITY}), and then \
                  publish waits for room. {}",
-                if queued == total { " (none ever waited)" } else { "" },
+                if queued == total {
+                    " (none ever waited)"
+                } else {
+                    ""
+                },
                 if queued == total {
                     "An unbounded queue grows without limit behind a subscriber that stops reading"
                 } else {
@@ -411,7 +425,11 @@ fn a_subscriber_holds_at_most_capacity_messages_then_publish_waits() {
                 }
             );
         }
-        assert_received(&received, &numbered("m", total), "the subscriber that read nothing for a while");
+        assert_received(
+            &received,
+            &numbered("m", total),
+            "the subscriber that read nothing for a while",
+        );
     });
 }
 
@@ -470,8 +488,14 @@ fn a_dropped_subscriber_never_blocks_a_publisher() {
             );
         }
         broker.close();
-        let got = reading.await.expect("the reading subscriber's task does not panic");
-        assert_received(&got, &numbered("m", 200), "the subscriber that kept reading");
+        let got = reading
+            .await
+            .expect("the reading subscriber's task does not panic");
+        assert_received(
+            &got,
+            &numbered("m", 200),
+            "the subscriber that kept reading",
+        );
     });
 }
 
@@ -635,9 +659,17 @@ fn close_lets_subscribers_drain_then_ends_them() {
             })
         };
         let got = drain(&mut first, "the first subscriber").await;
-        assert_received(&got, &numbered("m", 5), "the first subscriber, after close()");
+        assert_received(
+            &got,
+            &numbered("m", 5),
+            "the first subscriber, after close()",
+        );
         let got = drain(&mut second, "the second subscriber").await;
-        assert_received(&got, &numbered("m", 5), "the second subscriber, after close()");
+        assert_received(
+            &got,
+            &numbered("m", 5),
+            "the second subscriber, after close()",
+        );
         publisher
             .await
             .expect("the publisher task (5 publishes, then close) does not panic");

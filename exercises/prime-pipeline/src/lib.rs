@@ -151,7 +151,7 @@ pub fn is_prime(n: u64) -> bool {
         return false;
     }
     for p in WITNESSES {
-        if n % p == 0 {
+        if n.is_multiple_of(p) {
             return n == p;
         }
     }
@@ -232,7 +232,10 @@ mod given {
 
     /// Trial division: slow, but obviously right for small numbers.
     fn by_trial_division(n: u64) -> bool {
-        n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
+        n >= 2
+            && (2..)
+                .take_while(|d| d * d <= n)
+                .all(|d| !n.is_multiple_of(d))
     }
 
     #[test]
@@ -246,7 +249,13 @@ mod given {
     fn is_prime_is_not_fooled_by_pseudoprimes() {
         // Carmichael numbers fool the Fermat test; 3825123056546413051 is a
         // strong pseudoprime to every witness from 2 to 23.
-        for n in [561, 41_041, 825_265, 3_215_031_751, 3_825_123_056_546_413_051] {
+        for n in [
+            561,
+            41_041,
+            825_265,
+            3_215_031_751,
+            3_825_123_056_546_413_051,
+        ] {
             assert!(!is_prime(n), "{n} is composite");
         }
     }
@@ -254,7 +263,9 @@ mod given {
     #[test]
     fn is_prime_knows_the_primes_just_below_2_to_the_64() {
         // 2^64 - k is prime for exactly these k up to 400.
-        let below: Vec<u64> = (1..=400).filter(|&k| is_prime(0u64.wrapping_sub(k))).collect();
+        let below: Vec<u64> = (1..=400)
+            .filter(|&k| is_prime(0u64.wrapping_sub(k)))
+            .collect();
         assert_eq!(below, [59, 83, 95, 179, 189, 257, 279, 323, 353, 363]);
         // Squares of primes near 2^32, and products of two of them.
         let (p, q) = (4_294_967_291_u64, 4_294_967_279_u64);
@@ -269,6 +280,9 @@ mod given {
         assert!(!clone.is_cancelled());
         cancel.cancel();
         assert!(clone.is_cancelled());
-        assert!(clone.done().recv().is_err(), "done() is closed after cancel");
+        assert!(
+            clone.done().recv().is_err(),
+            "done() is closed after cancel"
+        );
     }
 }
