@@ -327,19 +327,19 @@ fn prime_squares_come_out_in_order() {
         );
         assert_same_list(&out, &want, "the squares of the primes up to 100, in order");
         // A longer run: an order that only holds by luck does not hold here.
-        let want = expected(0..=20_000);
+        let want = expected(0..=10_000);
         let long = drain(
-            &call("prime_squares(0..=20_000)", {
+            &call("prime_squares(0..=10_000)", {
                 let cancel = cancel.clone();
-                move || prime_squares(0..=20_000, &cancel)
+                move || prime_squares(0..=10_000, &cancel)
             }),
-            "prime_squares(0..=20_000)",
-            20_001,
+            "prime_squares(0..=10_000)",
+            10_001,
         );
         assert_same_list(
             &long,
             &want,
-            "the squares of the primes up to 20 000 must come out in order, one of each",
+            "the squares of the primes up to 10 000 must come out in order, one of each",
         );
         let listing: Vec<String> = out.iter().map(u128::to_string).collect();
         snapshot_settings()
@@ -676,19 +676,19 @@ fn check_memory<T>(stage: &str, input: &Receiver<u64>, output: &Receiver<T>, tot
 fn a_slow_consumer_keeps_memory_bounded() {
     run(|| {
         let cancel = Cancel::new();
-        // 10 000 primes waiting in our own input, and nobody reading the output.
-        let input = source(&[2; 10_000]);
+        // 2 000 primes waiting in our own input, and nobody reading the output.
+        let input = source(&[2; 2_000]);
         let filtered = call("filter_primes", {
             let (input, cancel) = (input.clone(), cancel.clone());
             move || filter_primes(input, &cancel)
         });
-        check_memory("filter_primes", &input, &filtered, 10_000);
-        let input = source(&[2; 10_000]);
+        check_memory("filter_primes", &input, &filtered, 2_000);
+        let input = source(&[2; 2_000]);
         let squared = call("square", {
             let input = input.clone();
             move || square(input, &cancel)
         });
-        check_memory("square", &input, &squared, 10_000);
+        check_memory("square", &input, &squared, 2_000);
     });
 }
 
