@@ -29,7 +29,7 @@ const STOP_WITHIN: Duration = Duration::from_secs(1);
 
 /// How long a whole output may take to come out: a backstop for a stream
 /// that never ends but stays under its cap; generous for a loaded machine.
-const DRAIN_WITHIN: Duration = Duration::from_secs(4);
+const DRAIN_WITHIN: Duration = Duration::from_secs(6);
 
 /// How many items a stage may hold in hand besides its output channel: one
 /// at a time, or a batch of up to `CAPACITY` (the contract's point 3).
@@ -42,8 +42,13 @@ const AFTER_CANCEL: usize = 3 * (CAPACITY + IN_HAND) + 32;
 
 /// Runs a test body with the spec's checks: deadline, no thread panics, no
 /// thread leaks.
+/// The deadline is 8 s, above `DRAIN_WITHIN` and below the checker's own
+/// limit: the spec's own deadlines name what went wrong first.
 fn run<R: Send + 'static>(body: impl FnOnce() -> R + Send + 'static) -> R {
-    test_kit::Harness::new().deny_thread_panics().run(body)
+    test_kit::Harness::new()
+        .limit(Duration::from_secs(8))
+        .deny_thread_panics()
+        .run(body)
 }
 
 // ---------------------------------------------------------------------------
@@ -331,19 +336,19 @@ fn prime_squares_come_out_in_order() {
         );
         assert_same_list(&out, &want, "the squares of the primes up to 100, in order");
         // A longer run: an order that only holds by luck does not hold here.
-        let want = expected(0..=5_000);
+        let want = expected(0..=2_000);
         let long = drain(
-            &call("prime_squares(0..=5_000)", {
+            &call("prime_squares(0..=2_000)", {
                 let cancel = cancel.clone();
-                move || prime_squares(0..=5_000, &cancel)
+                move || prime_squares(0..=2_000, &cancel)
             }),
-            "prime_squares(0..=5_000)",
-            5_001,
+            "prime_squares(0..=2_000)",
+            2_001,
         );
         assert_same_list(
             &long,
             &want,
-            "the squares of the primes up to 5 000 must come out in order, one of each",
+            "the squares of the primes up to 2 000 must come out in order, one of each",
         );
         let listing: Vec<String> = out.iter().map(u128::to_string).collect();
         snapshot_settings()
