@@ -321,6 +321,8 @@ fn wait_until(limit: Duration, condition: impl Fn() -> bool) -> bool {
 // 1. The output.
 
 /// When this times out: a stage that never returns after its input is used up (it keeps its Sender, or loops forever); a stage function that blocks its caller.
+///
+/// Scheduling-sensitive: a stage shared out to several threads can keep the order by luck in one run.
 #[test]
 fn prime_squares_come_out_in_order() {
     run(|| {

@@ -572,6 +572,8 @@ fn a_dropped_subscriber_is_forgotten() {
 }
 
 /// When this times out: two publishes that wait for each other (two locks taken in different orders), or a publish that never returns.
+///
+/// Scheduling-sensitive: two publishes interleave only when the publishers happen to run at the same moment.
 #[test]
 fn all_subscribers_see_the_same_order_with_concurrent_publishers() {
     test_kit::run_async(|| async {

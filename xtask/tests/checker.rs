@@ -648,3 +648,43 @@ fn a_timed_out_test_says_what_its_threads_were_doing() {
         "{downloader}"
     );
 }
+
+#[test]
+fn a_race_that_shows_only_sometimes_is_caught_by_running_the_test_again() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    let solution = fs::read_to_string(common::root().join("solutions/pubsub/src/lib.rs")).unwrap();
+    // Publishes that skip the lock which keeps them in one order, in some
+    // runs only: here, exactly in the runs the checker repeats (they vary
+    // the runtime's worker count), so that the first run passes.
+    let racy = common::insert_in_body(
+        &solution,
+        "pub async fn publish(",
+        "        if std::env::var_os(\"TEST_KIT_WORKER_THREADS\").is_some() {\n            \
+         let subscribers: Vec<_> = match self.topics().as_ref().and_then(|t| t.get(topic).cloned()) {\n                \
+         Some(t) => t.subscribers.lock().unwrap().clone(),\n                None => return 0,\n            };\n            \
+         let mut reached = 0;\n            \
+         for s in &subscribers {\n                \
+         tokio::task::yield_now().await;\n                \
+         if s.send(message.clone()).await.is_ok() { reached += 1; }\n            }\n            \
+         return reached;\n        }",
+    );
+    workspace.write_exercise("pubsub", &racy);
+    let (code, output) = workspace.check(&["check", "pubsub"]);
+    assert_eq!(code, 1, "{output}");
+    assert!(
+        output.contains("all_subscribers_see_the_same_order_with_concurrent_publishers: flaky"),
+        "{output}"
+    );
+    assert!(
+        output.contains("passed once, then failed") && output.contains("a race"),
+        "{output}"
+    );
+    assert!(
+        output.contains("cargo xtask check pubsub --stress 100"),
+        "the command that reruns it: {output}"
+    );
+    // Without the repeats, the race goes unseen: that is what they are for.
+    let (code, output) = workspace.check(&["check", "pubsub", "--stress", "0"]);
+    assert_eq!(code, 0, "{output}");
+}
