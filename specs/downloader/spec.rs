@@ -763,7 +763,28 @@ fn a_free_slot_is_used_at_once() {
                 .rfind(|(end, _)| *end <= arrived)
                 .copied()
                 .unwrap_or((Duration::ZERO, 0));
+            // No two requests ever overlapped: not batches, one at a time.
+            let one_at_a_time = server.peak_in_flight() <= 1;
+            if one_at_a_time {
+                panic!(
+                    "a free slot must be used at once: with limit {limit}, only one request was ever in flight, so \
+                     request {} ({}) started only at {} ms, when {} finished, although {} slot(s) were free: the \
+                     downloads ran one at a time (an `.await` on each download inside a loop waits for it before \
+                     starting the next). Keep up to {limit} in flight: `buffer_unordered(limit)`, or spawned tasks \
+                     that each hold a Semaphore permit",
+                    j + 1,
+                    log[j].path,
+                    ms(arrived),
+                    log[last].path,
+                    limit - running,
+                );
+            }
+            // A batch: its requests ran side by side, and the next one
+            // waited for the slowest of them.
+            let batch_overlapped =
+                batch.iter().map(|r| r.arrived).max() < batch.iter().filter_map(|r| r.ended).min();
             if j % limit == 0
+                && batch_overlapped
                 && arrived + Duration::from_millis(20) >= batch_end
                 && batch_end > free_at + SLOW / 2
             {

@@ -142,7 +142,8 @@ fn call<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -
         Err(RecvTimeoutError::Timeout) => panic!(
             "{what} did not return within {STOP_WITHIN:?}. A stage function must start its thread and \
              return the Receiver at once: it must not run the stage's loop itself (a bounded channel \
-             fills up and the call blocks), nor join the threads it started."
+             fills up and the call blocks), nor join the threads it started.\n{}",
+            test_kit::deadline::what_threads_do_now()
         ),
     }
 }
@@ -191,8 +192,9 @@ fn drain<T>(rx: &Receiver<T>, what: &str, cap: usize) -> Vec<T> {
         End::Stalled => panic!(
             "{what}: the output stayed open, with nothing to receive, for {STOP_WITHIN:?} (after {} items). \
              A stage must return when its input is used up (dropping its Sender, which closes its output). \
-             A stage that computes for a long time between two items looks the same: use the given is_prime.",
-            items.len()
+             A stage that computes for a long time between two items looks the same: use the given is_prime.\n{}",
+            items.len(),
+            test_kit::deadline::what_threads_do_now()
         ),
         End::TooMany => panic!(
             "{what} never ends: more than {cap} items came out, one for each input at most. \
@@ -276,7 +278,10 @@ fn assert_same_list<T: PartialEq + Ord + Clone + Debug>(actual: &[T], expected: 
 /// with `what` and the names of the threads still running.
 fn all_stages_end(snapshot: &ThreadSnapshot, what: &str) {
     if let Err(leak) = snapshot.wait_for_new_threads_to_exit(STOP_WITHIN) {
-        panic!("{what}, but stage threads were still running {STOP_WITHIN:?} later.\n{leak}");
+        panic!(
+            "{what}, but stage threads were still running {STOP_WITHIN:?} later.\n{leak}\n{}",
+            test_kit::deadline::what_threads_do_since(snapshot)
+        );
     }
 }
 
