@@ -46,7 +46,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("solutions/token-bucket/tests/spec.rs", "0ca0dff6fbc55a0d6823998b19269663a5507266b5a6f0acd757adfc5b521859"),
     ("specs/downloader/snapshots/each_failure_for_its_own_url.snap", "021100c534f264d6ea6991457dd83e1f795a9262641e83cfb074b6e641073d56"),
     ("specs/downloader/snapshots/in_input_order.snap", "e32866e2be529178e2d53116a57dd55e2a5d523544a8b5c29e962bd8ea6b03cf"),
-    ("specs/downloader/spec.rs", "2c9ebcd5037451b7133ea0f7f212c65f04a1fbc643d6aed1821b133624f4ce7e"),
+    ("specs/downloader/spec.rs", "37a6f64e975094f2054a5dd2217c743813f14faa9fde292341903e614e566843"),
     ("specs/downloader/starter/Cargo.toml", "2616d0b3fcd57d49f0bc68a820e3b799458c6659d80f2f968605e33de3942559"),
     ("specs/downloader/starter/src/lib.rs", "fb66090da86679129732571245d3590930cd230a4eb0878fa4b59ac47bced069"),
     ("specs/errgroup/snapshots/a_panic_is_an_error.snap", "49e080f62e1fefa1a312b69b48a806ce2d20785a8cfaba4303b9f852cd13fa47"),
