@@ -591,24 +591,26 @@ async fn check_limit(limit: usize, n: usize) {
     let peak = server.peak_in_flight();
     assert!(
         peak <= expected,
-        "{peak} requests were in flight at once with limit {limit}: the limit is not enforced{}",
+        "{peak} requests were in flight at once with limit {limit}: the limit is not enforced{}\n{}",
         if peak == expected + 1 {
             " (off by one?)"
         } else if peak == n {
             " (every URL was requested at once)"
         } else {
             ""
-        }
+        },
+        server.timeline(limit)
     );
     assert!(
         peak >= expected,
         "with limit {limit} and {n} slow URLs, never more than {peak} request(s) were in flight at once: \
-         the downloads {}, where {expected} could have been in flight at once",
+         the downloads {}, where {expected} could have been in flight at once\n{}",
         if peak == 1 {
             "ran one at a time"
         } else {
             "ran partly one after another"
-        }
+        },
+        server.timeline(limit)
     );
 }
 
@@ -667,11 +669,13 @@ fn the_limit_counts_a_download_until_its_body_is_read() {
             "{peak} requests were in flight at once with limit {limit}, counting each until its body had been sent: \
              the limit is released when the headers arrive, before the body is read. A download counts against \
              the limit until `text()` has returned (hold the permit, or stay inside the download's future, across \
-             reading the body; do not read the bodies in a second pass)"
+             reading the body; do not read the bodies in a second pass)\n{}",
+            server.timeline(limit)
         );
         assert!(
             peak >= limit,
-            "with limit {limit} and 9 slow URLs, never more than {peak} request(s) were in flight at once"
+            "with limit {limit} and 9 slow URLs, never more than {peak} request(s) were in flight at once\n{}",
+            server.timeline(limit)
         );
     });
 }
@@ -771,12 +775,13 @@ fn a_free_slot_is_used_at_once() {
                      request {} ({}) started only at {} ms, when {} finished, although {} slot(s) were free: the \
                      downloads ran one at a time (an `.await` on each download inside a loop waits for it before \
                      starting the next). Keep up to {limit} in flight: `buffer_unordered(limit)`, or spawned tasks \
-                     that each hold a Semaphore permit",
+                     that each hold a Semaphore permit\n{}",
                     j + 1,
                     log[j].path,
                     ms(arrived),
                     log[last].path,
-                    limit - running,
+                    limit.saturating_sub(running),
+                    test_kit::server::timeline(&log, limit)
                 );
             }
             // A batch: its requests ran side by side, and the next one
@@ -792,7 +797,7 @@ fn a_free_slot_is_used_at_once() {
                     "request {} ({}) started at {} ms, only after the slowest of requests {}–{} ({}) finished at {} ms, \
                      although a slot was free from {} ms: the downloads ran in batches of {limit}. Start the next \
                      download as soon as any one finishes (buffer_unordered, a Semaphore, or workers that each take \
-                     the next URL from one shared queue), not when the whole batch is done",
+                     the next URL from one shared queue), not when the whole batch is done\n{}",
                     j + 1,
                     log[j].path,
                     ms(arrived),
@@ -804,7 +809,8 @@ fn a_free_slot_is_used_at_once() {
                         .map_or(0, |(_, k)| *k)]
                     .path,
                     ms(batch_end),
-                    ms(free_at)
+                    ms(free_at),
+                    test_kit::server::timeline(&log, limit)
                 );
             }
             panic!(
@@ -813,14 +819,15 @@ fn a_free_slot_is_used_at_once() {
                  finished at {} ms. The usual causes: finished results that wait in order behind a slow download and \
                  hold their slots (`buffered(limit)` keeps the order that way: use `buffer_unordered` and put each \
                  result in the slot of its index), or URLs shared out to the workers in advance (one fixed share each: \
-                 let every worker take the next URL from one shared queue)",
+                 let every worker take the next URL from one shared queue)\n{}",
                 ms(free_at),
                 n - j,
                 j + 1,
                 log[j].path,
                 ms(arrived),
                 log[last].path,
-                ms(last_end)
+                ms(last_end),
+                test_kit::server::timeline(&log, limit)
             );
         }
     });

@@ -19,6 +19,7 @@ mod reset;
 mod runner;
 mod shipped;
 mod state;
+mod terminal;
 mod ui;
 mod verdict;
 mod watch;
@@ -144,7 +145,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let ended = run(cli);
+    terminal::stop_if_interrupted();
+    match ended {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
@@ -198,6 +201,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // Whatever a test starts and abandons is adopted by the checker, which
     // then finds it and ends it (see `procs`).
     procs::become_subreaper();
+    // Ctrl-C ends the tests too, and leaves the terminal as it was.
+    terminal::on_interrupt();
     match cli.command {
         Command::Check {
             exercises,
@@ -224,6 +229,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let ui = Ui::detect(plain || json);
             let reports = check::check(&root, &selected, &options, &ui)?;
+            // Tests ended by an interrupt have no verdict to show or keep.
+            terminal::stop_if_interrupted();
             if options.target == Target::Exercises {
                 for report in &reports {
                     state::record_status(&root, report.exercise, report.verdict.id())?;
@@ -273,6 +280,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 poll,
                 |exercise| match check::check(&root, &[exercise], &options, &ui) {
                     Ok(reports) => {
+                        terminal::stop_if_interrupted();
                         for report in &reports {
                             let _ =
                                 state::record_status(&root, report.exercise, report.verdict.id());

@@ -66,8 +66,11 @@ pub struct Mistake {
 /// //! like: <another fixture>, ...
 /// ```
 ///
-/// A signature that names every test the mistake fails is exact: it is
-/// preferred over one that names only some (see [`recognise`]).
+/// A line without a verdict means `failing` (an assertion of the spec
+/// failed); a line for a test that times out, leaks or crashes names that
+/// verdict, since those say less about the cause. A signature that names
+/// every test the mistake fails is exact: it is preferred over one that
+/// names only some (see [`recognise`]).
 pub fn parse(fixture: &str, source: &str) -> Result<Mistake, String> {
     let mut mistake = Mistake {
         fixture: fixture.to_owned(),
@@ -147,9 +150,14 @@ fn shows(report: &Report, failure: &Failure) -> bool {
     if test.verdict == TestVerdict::Passed {
         return false;
     }
-    if let Some(verdict) = &failure.verdict
-        && test.verdict.label() != verdict
-    {
+    // Without a verdict, a line means *failing*: an assertion of the spec
+    // failed, with its own message. A timeout or a crash says much less
+    // (a deadlock times out every test), so a line must name it to match it.
+    let wanted = failure
+        .verdict
+        .as_deref()
+        .unwrap_or(TestVerdict::Failing.label());
+    if test.verdict.label() != wanted {
         return false;
     }
     test.message.contains(&failure.words)

@@ -157,6 +157,48 @@ fn has_any_marker(pid: u32) -> bool {
         .any(|entry| entry.starts_with(prefix.as_bytes()))
 }
 
+/// Kills every process that a test of this checker started, wherever it is
+/// (its marker names this checker's process id), and each of their groups;
+/// then every child of the checker (a build it started). For an interrupted
+/// check (Ctrl-C, `kill`): the tests run in groups of their own, so the
+/// terminal's interrupt does not reach them, and without this they would
+/// outlive the checker.
+pub fn end_everything_started() {
+    let me = std::process::id();
+    let ours = format!("{MARKER}={me}-");
+    // Never the group the checker itself is in (the learner's shell job).
+    let own_group = entries()
+        .into_iter()
+        .find(|entry| entry.pid == me)
+        .map(|entry| entry.group);
+    for _ in 0..3 {
+        let mut found = false;
+        for entry in entries() {
+            if entry.pid == me {
+                continue;
+            }
+            let marked =
+                std::fs::read(format!("/proc/{}/environ", entry.pid)).is_ok_and(|environ| {
+                    environ
+                        .split(|byte| *byte == 0)
+                        .any(|var| var.starts_with(ours.as_bytes()))
+                });
+            if marked || entry.ppid == me {
+                found = true;
+                if marked && Some(entry.group) != own_group {
+                    kill_group(entry.group);
+                }
+                kill(entry.pid);
+            }
+        }
+        reap_adopted(&[]);
+        if !found {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Kills the leftovers of a test (and its whole group), then reaps the ones
 /// the checker adopted, until none is left or `within` has passed; killing
 /// a process can orphan its own children, which are then adopted in turn.

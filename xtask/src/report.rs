@@ -411,7 +411,17 @@ fn known_mistakes(report: &Report) -> String {
         Some(place) => format!(" (book: {place})"),
         None => String::new(),
     };
-    let text = match report.mistakes.as_slice() {
+    // Look-alikes can share a name and a section: say each once.
+    let mut mistakes: Vec<&Mistake> = Vec::new();
+    for mistake in &report.mistakes {
+        if !mistakes
+            .iter()
+            .any(|m| m.name == mistake.name && m.book_place == mistake.book_place)
+        {
+            mistakes.push(mistake);
+        }
+    }
+    let text = match mistakes.as_slice() {
         [] => return String::new(),
         [one] => format!(
             "This looks like a known mistake: {}{}.",

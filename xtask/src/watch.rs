@@ -3,9 +3,12 @@
 //!
 //! File events come from the operating system (`notify`); `--poll` compares
 //! modification times instead, for file systems where events do not arrive
-//! (network drives, some containers and virtual machines). A line typed on
-//! the terminal re-checks (Enter), shows the next hint (`h`) or quits (`q`).
-//! Watching only reads: it never writes a learner's file.
+//! (network drives, some containers and virtual machines). On a terminal,
+//! single keys act at once: Enter re-checks, `h` shows the next hint, `q`
+//! quits (the terminal is put back as it was on the way out, also after
+//! Ctrl-C; see [`crate::terminal`]). When standard input is not a terminal,
+//! the same words are read a line at a time. Watching only reads: it never
+//! writes a learner's file.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -77,25 +80,15 @@ pub fn watch(
         }
     }
 
-    // The prompt: one line at a time from the terminal. When stdin closes
-    // (no terminal), keys simply stop arriving; file changes still work.
+    // The prompt: single keys on a terminal, else one line at a time. When
+    // stdin closes, keys simply stop arriving; file changes still work.
+    let keys = crate::terminal::KeyPresses::start();
+    let single_keys = keys.is_some();
     std::thread::spawn(move || {
-        let mut line = String::new();
-        loop {
-            line.clear();
-            match std::io::stdin().read_line(&mut line) {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-            let event = match line.trim() {
-                "q" | "quit" => Event::Quit,
-                "h" | "hint" => Event::Hint,
-                _ => Event::Recheck,
-            };
-            let quit = matches!(event, Event::Quit);
-            if tx.send(event).is_err() || quit {
-                return;
-            }
+        if single_keys {
+            read_keys(&tx);
+        } else {
+            read_lines(&tx);
         }
     });
 
@@ -117,6 +110,52 @@ pub fn watch(
             }
         }
         prompt(current);
+    }
+}
+
+/// Single key presses: `q` quits, `h` asks for a hint, Enter re-checks;
+/// other keys do nothing.
+fn read_keys(tx: &mpsc::Sender<Event>) {
+    use std::io::Read;
+    let mut stdin = std::io::stdin().lock();
+    let mut key = [0u8; 1];
+    loop {
+        match stdin.read(&mut key) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let event = match key[0] {
+            b'q' | b'Q' => Event::Quit,
+            b'h' | b'H' => Event::Hint,
+            b'\n' | b'\r' => Event::Recheck,
+            _ => continue,
+        };
+        let quit = matches!(event, Event::Quit);
+        if tx.send(event).is_err() || quit {
+            return;
+        }
+    }
+}
+
+/// Whole lines, where standard input is not a terminal: `q` or `quit`,
+/// `h` or `hint`, anything else re-checks.
+fn read_lines(tx: &mpsc::Sender<Event>) {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match std::io::stdin().read_line(&mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let event = match line.trim() {
+            "q" | "quit" => Event::Quit,
+            "h" | "hint" => Event::Hint,
+            _ => Event::Recheck,
+        };
+        let quit = matches!(event, Event::Quit);
+        if tx.send(event).is_err() || quit {
+            return;
+        }
     }
 }
 

@@ -32,8 +32,11 @@ macro_rules! assert_output {
         // changes from run to run.
         settings.add_filter(r"tokio-rt-worker  [^\n]*", "tokio-rt-worker  [idle]");
         settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]");
-        // Moments measured by the test server vary from run to run.
+        // Moments measured by the test server vary from run to run, and so
+        // do the bars of its timeline by a column or two.
         settings.add_filter(r"\b\d+ ms\b", "[N] ms");
+        settings.add_filter(r"(?m)^( +/\S+) +[█ ]+$", "${1}  [bar]");
+        settings.add_filter(r"in flight  [0-9+]+", "in flight  [counts]");
         settings.add_filter(
             r"\(\d+ bytes of output skipped",
             "([N] bytes of output skipped",
@@ -310,6 +313,50 @@ fn a_flood_of_output_is_kept_bounded() {
         "the report is {} bytes",
         output.len()
     );
+}
+
+#[test]
+fn a_batched_downloader_is_shown_its_requests_and_named_as_the_known_mistake() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    workspace.write_exercise(
+        "downloader",
+        &common::fixture("downloader", "batches_chunks_join_all"),
+    );
+    let (code, output) = workspace.check(&["check", "downloader", "--stress", "0"]);
+    assert_eq!(code, 1, "{output}");
+    let start = output
+        .find("a_free_slot_is_used_at_once: failing")
+        .unwrap_or_else(|| panic!("{output}"));
+    let section = &output[start..];
+    assert!(section.contains("ran in batches of 3"), "{section}");
+    // The picture: the in-flight row, then one row per request.
+    assert!(
+        section.contains("The requests as the test server saw them"),
+        "{section}"
+    );
+    let counts = section
+        .lines()
+        .find(|l| l.trim_start().starts_with("in flight "))
+        .unwrap_or_else(|| panic!("no in-flight row: {section}"));
+    assert!(counts.contains("(peak 3, limit 3)"), "{counts}");
+    // The batch thins out while its slowest download runs alone, and fills
+    // up again only after it ends: a 3, then a 1, then a 3 again.
+    let digits: String = counts.chars().filter(char::is_ascii_digit).collect();
+    let thin = digits.find('1').unwrap_or_else(|| panic!("{counts}"));
+    assert!(
+        digits[..thin].contains('3') && digits[thin..].contains('3'),
+        "{counts}"
+    );
+    assert!(section.contains("  /page/1 "), "{section}");
+    // And the verdict names the mistake and the book section (the report
+    // wraps its lines, so compare the words).
+    let words = output.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("known mistake") && words.contains("Downloading in batches of limit"),
+        "{output}"
+    );
+    assert!(words.contains("A free slot left empty"), "{output}");
 }
 
 #[test]
@@ -707,4 +754,171 @@ fn a_race_that_shows_only_sometimes_is_caught_by_running_the_test_again() {
     // Without the repeats, the race goes unseen: that is what they are for.
     let (code, output) = workspace.check(&["check", "pubsub", "--stress", "0"]);
     assert_eq!(code, 0, "{output}");
+}
+
+#[test]
+fn watch_on_a_terminal_acts_on_single_keys_and_puts_the_terminal_back() {
+    use rustix::termios::{LocalModes, tcgetattr};
+    use std::io::{Read, Write};
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    // A pseudo-terminal: the watcher's standard input is its terminal end.
+    let master =
+        rustix::pty::openpt(rustix::pty::OpenptFlags::RDWR | rustix::pty::OpenptFlags::NOCTTY)
+            .unwrap();
+    rustix::pty::grantpt(&master).unwrap();
+    rustix::pty::unlockpt(&master).unwrap();
+    let name = rustix::pty::ptsname(&master, Vec::new()).unwrap();
+    let terminal = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(name.to_str().unwrap())
+        .unwrap();
+    let before = tcgetattr(&terminal).unwrap();
+    assert!(before.local_modes.contains(LocalModes::ICANON));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["watch", "pubsub", "--poll"])
+        .current_dir(workspace.path())
+        .env("CARGO_TARGET_DIR", common::target_dir())
+        .stdin(terminal.try_clone().unwrap())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if lines_tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    // Echo from the terminal's other end, drained so that it never fills.
+    let mut echo = fs::File::from(master.try_clone().unwrap());
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 256];
+        while echo.read(&mut buffer).is_ok_and(|n| n > 0) {}
+    });
+    let mut seen = String::new();
+    let mut wait_for = |text: &str| {
+        let deadline = Instant::now() + Duration::from_secs(180);
+        while !seen.contains(text) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match lines.recv_timeout(left) {
+                Ok(line) => {
+                    seen.push_str(&line);
+                    seen.push('\n');
+                }
+                Err(_) => panic!("watch never printed {text:?}; it printed:\n{seen}"),
+            }
+        }
+    };
+    wait_for("Watching `pubsub` for changes");
+    // While it watches, the terminal hands over single keys, unechoed.
+    let during = tcgetattr(&terminal).unwrap();
+    assert!(!during.local_modes.contains(LocalModes::ICANON));
+    assert!(!during.local_modes.contains(LocalModes::ECHO));
+    // One key, no Enter: the hint comes.
+    let mut keyboard = fs::File::from(master);
+    keyboard.write_all(b"h").unwrap();
+    wait_for("Hint 1 of 3 for `pubsub`");
+    keyboard.write_all(b"q").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "watch did not quit on `q`");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let after = tcgetattr(&terminal).unwrap();
+    assert_eq!(
+        after.local_modes, before.local_modes,
+        "the terminal is put back as it was"
+    );
+}
+
+#[test]
+fn an_interrupted_check_ends_every_test_it_started() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    // A test that never ends by itself: it spins until it is killed.
+    let spins = common::solution_with_bug(
+        "downloader",
+        "    ensure!(\n        limit > 0,",
+        "    if limit == 0 {\n        loop {\n            std::hint::spin_loop();\n        }\n    }\n    ensure!(\n        limit > 0,",
+    );
+    workspace.write_exercise("downloader", &spins);
+    // Built first, so that the interrupt below lands while tests run.
+    workspace.check(&["check", "downloader", "--timeout", "0.5"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["check", "downloader", "--timeout", "120"])
+        .current_dir(workspace.path())
+        .env("CARGO_TARGET_DIR", common::target_dir())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let checker = child.id();
+    let ours = format!("XTASK_RUN={checker}-");
+    let marked = || -> Vec<u32> {
+        fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                fs::read(format!("/proc/{pid}/environ")).is_ok_and(|env| {
+                    env.split(|b| *b == 0)
+                        .any(|var| var.starts_with(ours.as_bytes()))
+                })
+            })
+            .collect()
+    };
+    // Wait until the spinning test runs (the others end within seconds).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while marked().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "no test of the check ever started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(!marked().is_empty(), "the spinning test runs");
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(checker as i32).unwrap(),
+        rustix::process::Signal::INT,
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the check did not stop on Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(
+        status.code(),
+        Some(130),
+        "the status of an interrupted command"
+    );
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("Interrupted"), "{stderr}");
+    // Nothing the check started is left.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !marked().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "processes of the interrupted check are still running: {:?}",
+            marked()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

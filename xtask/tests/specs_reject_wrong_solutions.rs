@@ -225,6 +225,14 @@ fn check_exercise(exercise: &str) {
                     result["label"]
                 ));
             }
+            if failure["verdict"].is_null() && result["label"] != "failing" {
+                problems.push(format!(
+                    "{exercise}/{name}: `{test}` is {}; a `fails:` line without a verdict means failing: \
+                     write `fails: {test} ({})`",
+                    result["label"],
+                    result["label"].as_str().unwrap_or_default()
+                ));
+            }
             if let Some(wanted) = failure["verdict"].as_str()
                 && result["label"] != wanted
             {

@@ -377,6 +377,12 @@ impl TestServer {
         self.shared.log().clone()
     }
 
+    /// The requests so far as a small text picture, for a test's failure
+    /// message: see [`timeline`].
+    pub fn timeline(&self, limit: usize) -> String {
+        timeline(&self.requests(), limit)
+    }
+
     /// How many requests have arrived so far.
     pub fn request_count(&self) -> usize {
         self.shared.log().len()
@@ -637,5 +643,242 @@ impl hyper::body::Body for ScriptedBody {
 
     fn size_hint(&self) -> hyper::body::SizeHint {
         hyper::body::SizeHint::with_exact(self.length)
+    }
+}
+
+/// How many columns of time a [`timeline`] has.
+const TIMELINE_COLUMNS: usize = 48;
+
+/// How many requests a [`timeline`] draws a row for; the rest are counted.
+const TIMELINE_ROWS: usize = 8;
+
+/// Draws `requests` (a [`TestServer`]'s log) as a text timeline: first a
+/// row with how many were in flight in each column of time, against
+/// `limit`; then one row per request in order of arrival (the first
+/// eight), time across, `█` where the request was in flight. Batches, one
+/// at a time and all at once look different:
+///
+/// ```
+/// use std::time::Duration;
+/// use test_kit::server::{Outcome, RequestRecord, timeline};
+///
+/// // Two batches of two: /page/1 is slower, and the next batch waits for it.
+/// let request = |path: &str, from: u64, to: u64| RequestRecord {
+///     path: path.to_owned(),
+///     arrived: Duration::from_millis(from),
+///     ended: Some(Duration::from_millis(to)),
+///     outcome: Outcome::Answered(200),
+/// };
+/// let log = [
+///     request("/page/0", 0, 40),
+///     request("/page/1", 0, 60),
+///     request("/page/2", 61, 100),
+///     request("/page/3", 61, 120),
+/// ];
+/// assert_eq!(
+///     timeline(&log, 2),
+///     "The requests as the test server saw them (time across, 0 to 120 ms; █ in flight):
+///   in flight  222222222222222211111111222222222222222211111111  (peak 2, limit 2)
+///   /page/0    ████████████████
+///   /page/1    ████████████████████████
+///   /page/2                            ████████████████
+///   /page/3                            ████████████████████████
+/// "
+/// );
+/// ```
+///
+/// A request still in flight runs to the right edge. Columns are whole
+/// slices of the span, so two requests that follow each other closely can
+/// share a column: the in-flight row counts the most at any one instant of
+/// the column, never the sum.
+pub fn timeline(requests: &[RequestRecord], limit: usize) -> String {
+    if requests.is_empty() {
+        return "The test server received no request.\n".to_owned();
+    }
+    let end = requests
+        .iter()
+        .map(|r| r.ended.unwrap_or(r.arrived).max(r.arrived))
+        .max()
+        .unwrap_or_default()
+        .max(Duration::from_millis(1));
+    let span = end.as_nanos();
+    let column_of = |t: Duration| {
+        let c = t.as_nanos() * TIMELINE_COLUMNS as u128 / span;
+        (c as usize).min(TIMELINE_COLUMNS - 1)
+    };
+    let width = requests
+        .iter()
+        .take(TIMELINE_ROWS)
+        .map(|r| shown_path(&r.path).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("in flight".len());
+    let mut rows = String::new();
+    for r in requests.iter().take(TIMELINE_ROWS) {
+        let from = column_of(r.arrived);
+        // Up to, not including, its end: a request that ends where a column
+        // begins is not drawn in it.
+        let to = r.ended.map_or(TIMELINE_COLUMNS - 1, |ended| {
+            column_of(ended.saturating_sub(Duration::from_nanos(1)).max(r.arrived))
+        });
+        let row: String = (0..TIMELINE_COLUMNS)
+            .map(|c| if (from..=to).contains(&c) { '█' } else { ' ' })
+            .collect();
+        rows.push_str(&format!(
+            "  {:<width$}  {}\n",
+            shown_path(&r.path),
+            row.trim_end()
+        ));
+    }
+    if requests.len() > TIMELINE_ROWS {
+        let more = requests.len() - TIMELINE_ROWS;
+        rows.push_str(&format!(
+            "  … and {more} more request{}\n",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
+    // The most in flight at any instant of each column: requests change
+    // the count only where they start and end, so look at those instants.
+    let mut events: Vec<(Duration, bool)> = Vec::new();
+    for r in requests {
+        events.push((r.arrived, true));
+        if let Some(ended) = r.ended {
+            events.push((ended.max(r.arrived), false));
+        }
+    }
+    // Ends before starts at the same instant: a slot handed on is not two.
+    events.sort_by_key(|&(t, start)| (t, start));
+    let mut most = [0usize; TIMELINE_COLUMNS];
+    let mut now = 0usize;
+    let mut next = 0;
+    let apply = |now: &mut usize, start: bool| {
+        if start {
+            *now += 1;
+        } else {
+            *now = now.saturating_sub(1);
+        }
+    };
+    for (c, most_here) in most.iter_mut().enumerate() {
+        // A request is in flight from its arrival up to, not including, its
+        // end: at the column's first instant, count what is in flight then.
+        let column_start = span * c as u128 / TIMELINE_COLUMNS as u128;
+        let column_end = span * (c as u128 + 1) / TIMELINE_COLUMNS as u128;
+        while next < events.len() && events[next].0.as_nanos() <= column_start {
+            apply(&mut now, events[next].1);
+            next += 1;
+        }
+        *most_here = now;
+        while next < events.len() && events[next].0.as_nanos() < column_end {
+            apply(&mut now, events[next].1);
+            *most_here = (*most_here).max(now);
+            next += 1;
+        }
+    }
+    let counts: String = most
+        .iter()
+        .map(|&n| match n {
+            0..=9 => char::from(b'0' + n as u8),
+            _ => '+',
+        })
+        .collect();
+    let peak = most.iter().copied().max().unwrap_or(0);
+    format!(
+        "The requests as the test server saw them (time across, 0 to {} ms; █ in flight):\n  \
+         {:<width$}  {counts}  (peak {peak}, limit {limit})\n{rows}",
+        end.as_millis(),
+        "in flight"
+    )
+}
+
+/// A path short enough for a row label.
+fn shown_path(path: &str) -> String {
+    if path.chars().count() <= 20 {
+        path.to_owned()
+    } else {
+        let head: String = path.chars().take(19).collect();
+        format!("{head}…")
+    }
+}
+
+#[cfg(test)]
+mod timeline_tests {
+    use super::*;
+
+    fn record(path: &str, from_ms: u64, to_ms: Option<u64>) -> RequestRecord {
+        RequestRecord {
+            path: path.to_owned(),
+            arrived: Duration::from_millis(from_ms),
+            ended: to_ms.map(Duration::from_millis),
+            outcome: to_ms.map_or(Outcome::InFlight, |_| Outcome::Answered(200)),
+        }
+    }
+
+    fn rows(picture: &str) -> Vec<&str> {
+        picture.lines().skip(1).collect()
+    }
+
+    #[test]
+    fn batches_one_at_a_time_and_all_at_once_look_different() {
+        // Two batches of two.
+        let batches = timeline(
+            &[
+                record("/a", 0, Some(48)),
+                record("/b", 0, Some(60)),
+                record("/c", 61, Some(100)),
+                record("/d", 61, Some(120)),
+            ],
+            2,
+        );
+        let counts = rows(&batches)[0];
+        assert!(counts.contains("(peak 2, limit 2)"), "{batches}");
+        // The gap while /b finishes alone shows as 1s between the 2s.
+        let digits: String = counts.chars().filter(char::is_ascii_digit).collect();
+        let gap = digits.find("21").expect("the first batch thins out");
+        assert!(
+            digits.starts_with("22") && digits[gap..].contains("12"),
+            "{batches}"
+        );
+        // One at a time: never more than one.
+        let serial = timeline(
+            &[
+                record("/a", 0, Some(30)),
+                record("/b", 30, Some(60)),
+                record("/c", 60, Some(90)),
+            ],
+            3,
+        );
+        assert!(rows(&serial)[0].contains("(peak 1, limit 3)"), "{serial}");
+        assert!(
+            !rows(&serial)[0].contains('2'),
+            "a hand-over is not two: {serial}"
+        );
+        // All at once: every row starts in the first column.
+        let flood = timeline(
+            &[
+                record("/a", 0, Some(50)),
+                record("/b", 0, Some(50)),
+                record("/c", 0, Some(50)),
+            ],
+            1,
+        );
+        for row in &rows(&flood)[1..] {
+            assert!(row.ends_with('█') && row.contains("  █"), "{flood}");
+        }
+        assert!(rows(&flood)[0].contains("(peak 3, limit 1)"), "{flood}");
+    }
+
+    #[test]
+    fn a_request_in_flight_runs_to_the_edge_and_long_logs_are_cut() {
+        let mut log = vec![record("/hang", 0, None)];
+        log.extend((0..20).map(|i| record(&format!("/page/{i}"), i * 10, Some(i * 10 + 5))));
+        let picture = timeline(&log, 4);
+        let hang = rows(&picture)[1];
+        assert_eq!(
+            hang.chars().filter(|&c| c == '█').count(),
+            TIMELINE_COLUMNS,
+            "{picture}"
+        );
+        assert!(picture.contains("… and 13 more requests"), "{picture}");
+        assert_eq!(timeline(&[], 1), "The test server received no request.\n");
     }
 }

@@ -171,6 +171,11 @@ impl Workspace {
         copy_dir(&root().join("exercises"), &dir.path().join("exercises"));
         // The book's sources: reports name its sections.
         copy_dir(&root().join("book/src"), &dir.path().join("book/src"));
+        // The known mistakes, which reports name when a result matches one.
+        copy_dir(
+            &root().join("xtask/tests/fixtures"),
+            &dir.path().join("xtask/tests/fixtures"),
+        );
         sync_lock_file(dir.path());
         Workspace { dir }
     }
