@@ -651,6 +651,10 @@ fn power_of_ten(n: f64) -> String {
     format!("10{superscript}")
 }
 
+/// A line of a plot before it is drawn: its name, whether it is a
+/// measurement of the pattern (solid) or a baseline (dashed), its points.
+type Line<'a> = (&'a str, bool, Vec<(f64, f64)>);
+
 fn messaging(inputs: &Inputs, _cores: usize) -> anyhow::Result<Section> {
     let pubsub = inputs.record("pubsub")?;
     let fan = inputs.record("fan_out_fan_in")?;
@@ -668,7 +672,7 @@ fn messaging(inputs: &Inputs, _cores: usize) -> anyhow::Result<Section> {
         "broker / `broadcast`",
     ]);
     let mut headlines = Vec::new();
-    let mut series: Vec<(&str, bool, Vec<(f64, f64)>)> = vec![
+    let mut series: Vec<Line<'_>> = vec![
         ("broker", true, Vec::new()),
         ("bare mpsc", false, Vec::new()),
         ("async-broadcast", false, Vec::new()),
@@ -752,7 +756,7 @@ fn messaging(inputs: &Inputs, _cores: usize) -> anyhow::Result<Section> {
         "bare tokio loop",
         "crate / bare",
     ]);
-    let mut fan_series: Vec<(&str, bool, Vec<(f64, f64)>)> = vec![
+    let mut fan_series: Vec<Line<'_>> = vec![
         ("fan-out, threads", true, Vec::new()),
         ("bare, threads", false, Vec::new()),
         ("fan-out, tasks", true, Vec::new()),
@@ -807,7 +811,7 @@ fn messaging(inputs: &Inputs, _cores: usize) -> anyhow::Result<Section> {
         losses.markdown(),
         fan_table.markdown()
     );
-    let to_series = |list: Vec<(&str, bool, Vec<(f64, f64)>)>| -> Vec<Series> {
+    let to_series = |list: Vec<Line<'_>>| -> Vec<Series> {
         list.into_iter()
             .map(|(name, measured, points)| {
                 if measured {
@@ -914,8 +918,7 @@ impl Sweep<'_> {
             .max_by(|a, b| a.1.total_cmp(b.1));
         let sentence = match best {
             Some((&c, &r)) if base.is_finite() && c != self.default => format!(
-                "{name}: capacity {c} moves {} messages a second, {} the Go-shaped default \
-                 (capacity {}).",
+                "{name}: capacity {c} moves {}, {} the Go-shaped default (capacity {}).",
                 rate(r),
                 times(r / base),
                 self.default

@@ -18,7 +18,7 @@ fn chain(n: u64) -> Vec<u64> {
 }
 
 fn keep_square(k: u64) -> Option<u64> {
-    (k % 3 != 0).then_some(k * k)
+    (!k.is_multiple_of(3)).then_some(k * k)
 }
 
 #[test]
