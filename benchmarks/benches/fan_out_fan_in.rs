@@ -32,6 +32,7 @@ use std::thread;
 
 use benchmarks::Mode;
 use benchmarks::baselines::{crossbeam_fan_out, tokio_fan_out};
+use benchmarks::paired::best_of_interleaved;
 use benchmarks::results::BenchRun;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use fan_out_fan_in::{tasks, threads};
@@ -96,7 +97,7 @@ async fn through_tasks(workers: usize, messages: u64, capacity: usize) -> u64 {
 // ANCHOR_END: fan_out_runs
 
 /// The four forms, by the name of their criterion function.
-fn run(
+fn run_form(
     form: &str,
     runtime: &tokio::runtime::Runtime,
     workers: usize,
@@ -128,7 +129,7 @@ fn bench(c: &mut Criterion, runtime: &tokio::runtime::Runtime, messages: u64) {
             group.bench_with_input(BenchmarkId::new(form, workers), &workers, |b, &w| {
                 b.iter(|| {
                     assert_eq!(
-                        run(form, runtime, w, black_box(messages), capacity),
+                        run_form(form, runtime, w, black_box(messages), capacity),
                         messages
                     )
                 });
@@ -147,7 +148,7 @@ fn bench(c: &mut Criterion, runtime: &tokio::runtime::Runtime, messages: u64) {
             }
             group.bench_with_input(BenchmarkId::new(form, capacity), &capacity, |b, &cap| {
                 b.iter(|| {
-                    let count = run(form, runtime, SWEEP_WORKERS, black_box(messages), cap);
+                    let count = run_form(form, runtime, SWEEP_WORKERS, black_box(messages), cap);
                     assert_eq!(count, messages);
                 });
             });
@@ -164,7 +165,30 @@ fn main() -> anyhow::Result<()> {
     let mut criterion = mode.criterion();
     bench(&mut criterion, &runtime, messages);
     criterion.final_summary();
+    // The targets' two sides once more, in turns, the best of each.
+    let rounds = mode.pick(5, 15);
+    let mut paired = serde_json::Map::new();
+    paired.insert("rounds".into(), json!(rounds));
+    for w in WORKERS {
+        for (form, bare, capacity) in [
+            ("threads", "bare_threads", 0),
+            ("tasks", "bare_tasks", tasks::CAPACITY),
+        ] {
+            let (a, b) = best_of_interleaved(
+                rounds,
+                || run_form(form, &runtime, w, messages, capacity),
+                || run_form(bare, &runtime, w, messages, capacity),
+            );
+            println!(
+                "fan_out/{form}/{w}, best of {rounds} in turns: crate / bare {:.3}",
+                b / a
+            );
+            paired.insert(format!("{form}/{w}"), json!(a));
+            paired.insert(format!("{bare}/{w}"), json!(b));
+        }
+    }
     run.finish(json!({
+        "paired": paired,
         "messages": messages,
         "workers": WORKERS,
         "sweep_workers": SWEEP_WORKERS,

@@ -34,6 +34,7 @@
 use std::hint::black_box;
 
 use benchmarks::Mode;
+use benchmarks::paired::best_of_interleaved;
 use benchmarks::results::BenchRun;
 use criterion::SamplingMode;
 use criterion::{BenchmarkId, Criterion, Throughput};
@@ -45,6 +46,27 @@ use serde_json::json;
 fn square_wide(n: u64) -> u128 {
     u128::from(n) * u128::from(n)
 }
+
+/// The baseline: the squares of the primes in `1..=n`, summed by an
+/// iterator chain on one thread.
+fn chain_sum(n: u64) -> u128 {
+    (1..=n)
+        .filter(|&k| primes::is_prime(k))
+        .map(square_wide)
+        .sum()
+}
+
+// ANCHOR: parallel_bench
+/// The same with the prime test on `workers` threads: an ordered parallel
+/// stage over batches of `batch` numbers.
+fn parallel_sum(n: u64, batch: usize, workers: usize) -> u128 {
+    let nums = batched::generate(1..=n, batch);
+    let squares = parallel::batched_stage(nums, "primes", workers, |k| {
+        primes::is_prime(k).then(|| square_wide(k))
+    });
+    squares.into_iter().flatten().sum()
+}
+// ANCHOR_END: parallel_bench
 
 // ANCHOR: prime_pipeline_bench
 fn prime_pipeline(c: &mut Criterion, n: u64, workers: usize) {
@@ -71,29 +93,14 @@ fn prime_pipeline(c: &mut Criterion, n: u64, workers: usize) {
     // samples, each of the same number of runs.
     group.sample_size(10);
     group.sampling_mode(SamplingMode::Flat);
-    group.bench_function("sequential", |b| {
-        b.iter(|| {
-            (1..=black_box(n))
-                .filter(|&k| primes::is_prime(k))
-                .map(square_wide)
-                .sum::<u128>()
-        });
-    });
+    group.bench_function("sequential", |b| b.iter(|| chain_sum(black_box(n))));
     // Right after the chain, so that the ratio of the two is taken as close
     // together in time as criterion allows, on a machine whose load drifts.
-    // ANCHOR: parallel_bench
     for batch in [1024, 16_384] {
         group.bench_with_input(BenchmarkId::new("parallel", batch), &batch, |b, &batch| {
-            b.iter(|| {
-                let nums = batched::generate(1..=black_box(n), batch);
-                let squares = parallel::batched_stage(nums, "primes", workers, |k| {
-                    primes::is_prime(k).then(|| square_wide(k))
-                });
-                squares.into_iter().flatten().sum::<u128>()
-            });
+            b.iter(|| parallel_sum(black_box(n), batch, workers));
         });
     }
-    // ANCHOR_END: parallel_bench
     group.bench_function("solution", |b| {
         b.iter(|| {
             let cancel = Cancel::new();
@@ -220,6 +227,21 @@ fn main() -> anyhow::Result<()> {
     channel_hop(&mut criterion, n, small_n);
     even_squares(&mut criterion, n);
     criterion.final_summary();
-    run.finish(json!({ "n": n, "small_n": small_n, "parallel_workers": workers }))?;
+    // The target's two sides once more, in turns, the best of each.
+    let rounds = mode.pick(5, 15);
+    let (chain, parallel) =
+        best_of_interleaved(rounds, || chain_sum(n), || parallel_sum(n, 16_384, workers));
+    println!(
+        "prime_pipeline, best of {rounds} in turns: chain {:.1} ms, parallel/16384 {:.1} ms: {:.3}x",
+        chain / 1e6,
+        parallel / 1e6,
+        chain / parallel
+    );
+    run.finish(json!({
+        "n": n,
+        "small_n": small_n,
+        "parallel_workers": workers,
+        "paired": { "rounds": rounds, "sequential": chain, "parallel/16384": parallel },
+    }))?;
     Ok(())
 }

@@ -18,6 +18,10 @@
 //!   the bench's own code and written as JSON under `target/bench-results/`
 //!   ([`results`]).
 //!
+//! The figures that have a target are also taken a second way, the two
+//! sides run in turns and the best of each kept ([`paired`]), so that a
+//! load that drifts during a run disturbs their ratio as little as it can.
+//!
 //! Each bench binary also records when it started ([`results::BenchRun`]), so
 //! the summarizer (`cargo run --release -p benchmarks --bin summarize`, built
 //! on [`report`]) can refuse criterion estimates left over from an older run:
@@ -61,6 +65,7 @@
 pub mod baselines;
 pub mod machine;
 pub mod mode;
+pub mod paired;
 pub mod report;
 pub mod results;
 pub mod summary;
