@@ -158,6 +158,8 @@ fn get_never_computes_and_never_stores() {
 
 /// When this times out: the callers that wait for the one computation are
 /// never woken (a `Condvar` notified with `notify_one`, or not at all).
+///
+/// Scheduling-sensitive: a check-then-act race between the callers shows only when two of them look at the same moment.
 #[test]
 fn many_callers_at_once_compute_a_missing_value_exactly_once() {
     run(|| {

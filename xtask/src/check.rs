@@ -47,6 +47,9 @@ pub struct Options {
     /// How many more times each scheduling-sensitive test runs once every
     /// test of an exercise has passed (0: never).
     pub stress: usize,
+    /// Tell only the first exercise that does not pass in detail, and the
+    /// ones after it in a line each (when every exercise is checked).
+    pub brief_after_first: bool,
 }
 
 /// How many more runs a scheduling-sensitive test gets by default, once its
@@ -304,6 +307,8 @@ struct Job {
     cwd: PathBuf,
     name: String,
     snapshots: PathBuf,
+    /// Environment variables of this run only.
+    extra_env: Vec<(&'static str, String)>,
 }
 
 /// What a file is, cheaply: a binary replaced or rewritten after the build
@@ -473,6 +478,7 @@ fn run_specs(
                 cwd: cwd.clone(),
                 name: format!("spec::{name}"),
                 snapshots: snapshots.root.clone(),
+                extra_env: Vec::new(),
             });
         }
         private.push((index, snapshots, binary.clone(), stamp));
@@ -508,7 +514,7 @@ fn run_specs(
                 .iter()
                 .filter(|t| t.scheduling_sensitive)
             {
-                for _ in 0..options.stress {
+                for run in 0..options.stress {
                     again.push_back(Job {
                         report: *index,
                         binary: binary.clone(),
@@ -516,6 +522,9 @@ fn run_specs(
                         cwd: root.join(report.exercise.dir(target)),
                         name: format!("spec::{}", test.name),
                         snapshots: snapshots.root.clone(),
+                        // A different number of runtime workers each time:
+                        // more schedules for a race to show in.
+                        extra_env: vec![("TEST_KIT_WORKER_THREADS", (1 + run % 4).to_string())],
                     });
                 }
             }
@@ -653,7 +662,8 @@ fn run_jobs(
                             .push((job.report, job.binary.clone()));
                         continue;
                     }
-                    let env = test_env(&job.snapshots);
+                    let mut env = test_env(&job.snapshots);
+                    env.extend(job.extra_env.iter().cloned());
                     match runner::run_test(&job.binary, &job.name, &job.cwd, &env, limits, &running)
                     {
                         Ok(run) => {

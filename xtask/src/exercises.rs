@@ -20,6 +20,9 @@ pub struct Exercise {
     pub title: &'static str,
     /// The book chapter that teaches the pattern it practises.
     pub pattern_chapter: &'static str,
+    /// One of the three projects, which put several patterns together,
+    /// rather than the small exercise of one chapter.
+    pub project: bool,
 }
 
 /// Every exercise, in the order the book teaches them: the small exercise
@@ -32,51 +35,61 @@ pub const EXERCISES: &[Exercise] = &[
         name: "parallel-map",
         title: "Parallel map",
         pattern_chapter: "Worker pool",
+        project: false,
     },
     Exercise {
         name: "fan-in",
         title: "Fan-in",
         pattern_chapter: "Fan-out and fan-in",
+        project: false,
     },
     Exercise {
         name: "pipeline-stage",
         title: "Pipeline stage",
         pattern_chapter: "Pipeline",
+        project: false,
     },
     Exercise {
         name: "errgroup",
         title: "Error group",
         pattern_chapter: "Cancellation and error groups",
+        project: false,
     },
     Exercise {
         name: "token-bucket",
         title: "Token bucket",
         pattern_chapter: "Rate limiting",
+        project: false,
     },
     Exercise {
         name: "once-cache",
         title: "Once cache",
         pattern_chapter: "Sync primitives",
+        project: false,
     },
     Exercise {
         name: "leak-hunt",
         title: "Leak hunt",
         pattern_chapter: "Leak detection",
+        project: false,
     },
     Exercise {
         name: "downloader",
         title: "Bounded downloader",
         pattern_chapter: "Worker pool",
+        project: true,
     },
     Exercise {
         name: "prime-pipeline",
         title: "Prime pipeline",
         pattern_chapter: "Pipeline",
+        project: true,
     },
     Exercise {
         name: "pubsub",
         title: "Topic pub/sub",
         pattern_chapter: "Fan-out and fan-in",
+        project: true,
     },
 ];
 

@@ -41,6 +41,54 @@ pub fn hints(root: &Path, exercise: &Exercise) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
+/// A hint's Markdown as plain terminal text: code blocks indented by four
+/// spaces instead of fenced, `**bold**` and `[links](...)` as their words,
+/// list items kept. Inline `code` keeps its backticks, which read well in a
+/// terminal too.
+pub fn terminal_text(markdown: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_code = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            out.push(format!("    {line}"));
+            continue;
+        }
+        let mut text = line.replace("**", "");
+        // `[words](target)` becomes `words`.
+        while let Some(open) = text.find('[') {
+            let Some(close) = text[open..].find("](").map(|at| open + at) else {
+                break;
+            };
+            let Some(end) = text[close..].find(')').map(|at| close + at) else {
+                break;
+            };
+            text = format!(
+                "{}{}{}",
+                &text[..open],
+                &text[open + 1..close],
+                &text[end + 1..]
+            );
+        }
+        out.push(text);
+    }
+    out.join("\n")
+}
+
+/// Forgets which hints of `exercise` were shown (after `reset`).
+pub fn forget(root: &Path, exercise: &Exercise) -> anyhow::Result<()> {
+    let seen_file = state::dir(root).join(format!("hint-{}", exercise.name));
+    match fs::remove_file(&seen_file) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            Err(err).with_context(|| format!("removing {}", seen_file.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Shows hint `level` (1-based), or the next one not shown yet.
 pub fn show(root: &Path, exercise: &Exercise, level: Option<usize>) -> anyhow::Result<String> {
     let hints = hints(root, exercise)?;
@@ -69,7 +117,7 @@ pub fn show(root: &Path, exercise: &Exercise, level: Option<usize>) -> anyhow::R
         "Hint {level} of {} for `{}` ({kind}):\n\n{}\n",
         hints.len(),
         exercise.name,
-        hints[level - 1]
+        terminal_text(&hints[level - 1])
     );
     if level < hints.len() {
         out.push_str(&format!(
@@ -85,4 +133,18 @@ pub fn show(root: &Path, exercise: &Exercise, level: Option<usize>) -> anyhow::R
         ));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_text;
+
+    #[test]
+    fn hints_read_as_terminal_text() {
+        let markdown = "Use **a channel** (see [the chapter](../x.md#y)).\n```text\nlet (tx, rx) = bounded(1);\n```\n- a list item";
+        assert_eq!(
+            terminal_text(markdown),
+            "Use a channel (see the chapter).\n    let (tx, rx) = bounded(1);\n- a list item"
+        );
+    }
 }

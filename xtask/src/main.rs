@@ -220,6 +220,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 jobs: jobs.unwrap_or_else(default_jobs),
                 verbose,
                 stress,
+                brief_after_first: exercises.is_empty() && !verbose,
             };
             let ui = Ui::detect(plain || json);
             let reports = check::check(&root, &selected, &options, &ui)?;
@@ -263,6 +264,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 jobs: default_jobs(),
                 verbose: false,
                 stress: check::DEFAULT_STRESS,
+                brief_after_first: false,
             };
             let ui = Ui::detect(false);
             watch::watch(
@@ -305,11 +307,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             let backup = reset::reset(&root, exercise)?;
+            hints::forget(&root, exercise)?;
             let shown = backup.strip_prefix(&root).unwrap_or(&backup);
+            let crate_dir = exercise.dir(Target::Exercises);
             println!(
-                "Restored the starter code of `{}`. Your previous version is in {}",
+                "Restored the starter code of `{}`. Your previous version is in {}\n\
+                 To bring it back: cp -r {}/. {}/",
                 exercise.name,
-                shown.display()
+                shown.display(),
+                shown.display(),
+                crate_dir.display()
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -402,6 +409,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 jobs: jobs.unwrap_or_else(default_jobs),
                 verbose: false,
                 stress,
+                brief_after_first: false,
             };
             let report =
                 check::judge_binary(&root, exercise, &binary, &cwd, &options, &Ui::detect(true))?;
@@ -463,26 +471,40 @@ fn confirm(question: &str) -> anyhow::Result<bool> {
 /// `cargo xtask list`: one line per exercise, from the last check.
 fn list(root: &Path) -> anyhow::Result<String> {
     let mut out = String::new();
+    let mut passed = 0;
+    let mut rows = Vec::new();
     for (number, exercise) in EXERCISES.iter().enumerate() {
         let status = match state::last_status(root, exercise) {
             None => "not checked yet".to_owned(),
             Some((verdict, fingerprint)) => {
+                if verdict == "passed" && state::fingerprint(root, exercise)? == fingerprint {
+                    passed += 1;
+                }
                 let verdict = verdict.replace('_', " ");
                 if state::fingerprint(root, exercise)? == fingerprint {
                     verdict
                 } else {
-                    format!("{verdict} (changed since the last check)")
+                    format!("{verdict} (changed since)")
                 }
             }
         };
-        out.push_str(&format!(
-            "{}. {:<15} {:<40} book: Exercises > {} (practises: {})\n",
-            number + 1,
-            exercise.name,
-            status,
-            exercise.title,
-            exercise.pattern_chapter
-        ));
+        rows.push((number + 1, exercise, status));
+    }
+    out.push_str(&format!(
+        "Progress: {passed} of {} exercises pass (as of their last check).\n",
+        EXERCISES.len()
+    ));
+    for (heading, projects) in [
+        ("One small exercise per pattern, after its chapter:", false),
+        ("The projects, which put the patterns together:", true),
+    ] {
+        out.push_str(&format!("\n{heading}\n"));
+        for (number, exercise, status) in rows.iter().filter(|(_, e, _)| e.project == projects) {
+            out.push_str(&format!(
+                "{number:>3}. {:<15} {:<32} book: Exercises > {} (practises: {})\n",
+                exercise.name, status, exercise.title, exercise.pattern_chapter
+            ));
+        }
     }
     out.push_str("\n`cargo xtask check` refreshes these verdicts; `cargo xtask book --open` opens the book.\n");
     Ok(out)

@@ -161,18 +161,28 @@ fn shows(report: &Report, failure: &Failure) -> bool {
 
 /// The known mistakes whose whole signature `report` shows, best first, and
 /// only the best: a signature that names exactly the tests that failed beats
-/// one that names some of them, and a longer signature beats a shorter one.
+/// one that names some of them; then one that names more of them (more
+/// evidence); then one that names the first test that failed (specs go from
+/// the basics to the subtle properties, so the first failure is the most
+/// telling).
 pub fn recognise(root: &Path, report: &Report) -> Vec<Mistake> {
-    let failed: std::collections::BTreeSet<&str> = report
+    let failing: Vec<&str> = report
         .tests
         .iter()
         .filter(|t| t.verdict != TestVerdict::Passed)
         .map(|t| t.name.as_str())
         .collect();
+    let failed: std::collections::BTreeSet<&str> = failing.iter().copied().collect();
+    let first = failing.first().copied();
     let score = |mistake: &Mistake| {
         let named: std::collections::BTreeSet<&str> =
             mistake.fails.iter().map(|f| f.test.as_str()).collect();
-        (named == failed, named.len(), mistake.fails.len())
+        (
+            named == failed,
+            named.len(),
+            first.is_some_and(|first| named.contains(first)),
+            mistake.fails.len(),
+        )
     };
     let matching: Vec<Mistake> = fixtures(root, report.exercise)
         .into_iter()

@@ -111,9 +111,29 @@ pub fn render(reports: &[Report], options: &Options, ui: &Ui) -> String {
         Target::Exercises => "exercise",
         Target::Solutions => "solution",
     };
-    for report in reports {
-        out.push_str(&render_one(report, options, ui));
-        out.push('\n');
+    // With every exercise checked, only the first one that does not pass is
+    // told in detail: the ones after it, a line each, so that a newcomer is
+    // never buried under ten reports.
+    let first_unfinished = reports.iter().position(|r| r.verdict != Verdict::Passed);
+    let mut brief = 0;
+    for (index, report) in reports.iter().enumerate() {
+        let later =
+            options.brief_after_first && first_unfinished.is_some_and(|first| index > first);
+        if later {
+            let mut line = render_one(report, options, ui);
+            line.truncate(line.find('\n').map_or(line.len(), |end| end + 1));
+            out.push_str(&line);
+            brief += 1;
+        } else {
+            out.push_str(&render_one(report, options, ui));
+            out.push('\n');
+        }
+    }
+    if brief > 0 {
+        out.push_str(&ui.paint(
+            "  (one line each after the first unfinished exercise: `cargo xtask check <name>` tells one in full)\n\n",
+            Style::Dim,
+        ));
     }
     let passed = reports
         .iter()

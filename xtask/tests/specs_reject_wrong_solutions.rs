@@ -256,9 +256,15 @@ fn check_exercise(exercise: &str) {
                 .filter(|t| t["verdict"] != "passed")
                 .map(|t| {
                     format!(
-                        "{} ({})",
+                        "\n    {} ({}): {}",
                         t["name"].as_str().unwrap_or("?"),
-                        t["label"].as_str().unwrap_or("?")
+                        t["label"].as_str().unwrap_or("?"),
+                        t["message"]
+                            .as_str()
+                            .unwrap_or("")
+                            .lines()
+                            .next()
+                            .unwrap_or("")
                     )
                 })
                 .collect();

@@ -15,10 +15,11 @@
 //! the worker.
 
 use std::panic;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
-use leak_detection::threads::{InheritedCheck, ThreadInfo, ThreadSnapshot};
+use leak_detection::threads::{InheritedCheck, ThreadInfo, ThreadSnapshot, current_tid};
 
 /// The limit [`crate::run`] and [`crate::run_async`] use: well above what any
 /// test of this workshop needs, well below the checker's own timeout.
@@ -63,6 +64,7 @@ pub fn within<R: Send + 'static>(limit: Duration, f: impl FnOnce() -> R + Send +
     // What was there before, so that a timeout can say what the code under
     // test was doing and leave out everything else.
     let before = ThreadSnapshot::take();
+    let _running = Running::start(before.clone());
     let worker = builder
         .spawn(move || {
             let outcome = panic::catch_unwind(panic::AssertUnwindSafe(|| check.run(f)));
@@ -81,6 +83,81 @@ pub fn within<R: Send + 'static>(limit: Duration, f: impl FnOnce() -> R + Send +
     }
 }
 // ANCHOR_END: within
+
+/// The thread lists taken when each running [`within`] began, innermost
+/// last, each with an id so that it is removed exactly once.
+static RUNNING: Mutex<Vec<(u64, ThreadSnapshot)>> = Mutex::new(Vec::new());
+
+/// One entry in [`RUNNING`], removed when the deadline ends (also by a panic).
+struct Running(u64);
+
+impl Running {
+    fn start(before: ThreadSnapshot) -> Running {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        RUNNING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((id, before));
+        Running(id)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(id, _)| *id != self.0);
+    }
+}
+
+/// What the threads started since the innermost running [`within`] began
+/// (so: by the code under test) are doing now, as a table with a diagnosis;
+/// empty outside a deadline or where `/proc` is missing. For a test's own
+/// message when it gives up waiting on the code under test (a stage whose
+/// output stays open, a call that does not return): it tells a thread that
+/// waits on a channel from one that computes.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let report = test_kit::run(|| {
+///     let (_tx, rx) = std::sync::mpsc::channel::<()>();
+///     let stuck = std::thread::Builder::new()
+///         .name("stuck".into())
+///         .spawn(move || rx.recv())
+///         .unwrap();
+///     std::thread::sleep(Duration::from_millis(50));
+///     let report = test_kit::deadline::what_threads_do_now();
+///     drop(_tx);
+///     let _ = stuck.join();
+///     report
+/// });
+/// if std::path::Path::new("/proc/self/task").exists() {
+///     assert!(report.contains("stuck") && report.contains("waiting"), "{report}");
+/// }
+/// ```
+pub fn what_threads_do_now() -> String {
+    let innermost = RUNNING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .last()
+        .map(|(_, before)| before.clone());
+    innermost.map_or_else(String::new, |before| what_threads_do_since(&before))
+}
+
+/// What the threads started since `snapshot` are doing now, leaving out the
+/// thread that asks (see [`what_threads_do_now`]).
+pub fn what_threads_do_since(snapshot: &ThreadSnapshot) -> String {
+    let me = current_tid();
+    let threads: Vec<ThreadInfo> = snapshot
+        .new_threads()
+        .into_iter()
+        .filter(|t| Some(t.tid) != me)
+        .collect();
+    what_threads_do(&threads)
+}
 
 /// What each of `threads` (those started since the deadline began) was
 /// doing, as a table with a diagnosis (see the `thread-states` crate).

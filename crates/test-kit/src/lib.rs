@@ -78,7 +78,8 @@ impl Default for Harness {
 
 impl Harness {
     /// A deadline of [`DEFAULT_LIMIT`], leak checks with [`DEFAULT_GRACE`],
-    /// and (for async bodies) a multi-threaded runtime with two workers.
+    /// and (for async bodies) a multi-threaded runtime with two workers
+    /// (`TEST_KIT_WORKER_THREADS` changes how many).
     pub fn new() -> Harness {
         Harness {
             limit: DEFAULT_LIMIT,
@@ -194,7 +195,7 @@ impl Harness {
         self.run(move || {
             let runtime = match runtime {
                 RuntimeFlavor::MultiThread => tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
+                    .worker_threads(worker_threads())
                     .enable_all()
                     .build(),
                 RuntimeFlavor::PausedClock => tokio::runtime::Builder::new_current_thread()
@@ -214,6 +215,18 @@ impl Harness {
             checked.unwrap_or_else(|leak| panic!("{leak}"))
         })
     }
+}
+
+/// How many worker threads the multi-threaded runtime of [`Harness::run_async`]
+/// gets: 2, or what `TEST_KIT_WORKER_THREADS` says (1 to 16). The checker
+/// varies it when it runs a race-sensitive test again and again, so that a
+/// race gets more than one schedule to show in.
+fn worker_threads() -> usize {
+    std::env::var("TEST_KIT_WORKER_THREADS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .filter(|n| (1..=16).contains(n))
+        .unwrap_or(2)
 }
 
 /// [`Harness::run`] with the defaults: a deadline of [`DEFAULT_LIMIT`] and a

@@ -38,10 +38,16 @@ fn a_deadline_catches_a_blocked_closure() {
     })
     .unwrap();
     assert!(
-        message.starts_with("did not finish within 200ms. This looks like a deadlock"),
+        message.starts_with("did not finish within 200ms.\n"),
         "{message}"
     );
-    assert!(message.contains("a channel nobody closes"));
+    // What the stuck thread was doing, then the usual causes.
+    assert!(
+        message.contains("waiting on a lock, a channel or a condition variable"),
+        "{message}"
+    );
+    assert!(message.contains("This looks like a deadlock"), "{message}");
+    assert!(message.contains("a channel nobody closes"), "{message}");
 }
 
 #[test]

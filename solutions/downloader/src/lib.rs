@@ -24,18 +24,31 @@
 //!   it is dropped, so cancellation still works. More moving parts, no gain
 //!   for I/O-bound work.
 //! - `limit` worker tasks pulling URLs from a shared queue: the Go shape.
+//! - A `FuturesUnordered`, or a `JoinSet`, topped up by hand: one new
+//!   download each time one finishes.
 //!
 //! # Tempting designs that fail
 //!
-//! - `buffered(limit)` instead of `buffer_unordered(limit)` passes, but a
-//!   slow URL at the head holds up everything behind it: finished results
-//!   wait their turn and still count against the limit.
+//! - `buffered(limit)` instead of `buffer_unordered(limit)`: results come in
+//!   input order, so a download that finished waits behind a slow one at the
+//!   head and keeps its slot meanwhile; the spec sees a free slot left empty.
+//! - Batches of `limit` (`urls.chunks(limit)` with `join_all`, or a
+//!   `WaitGroup`-style wait for each batch): the slowest URL of each batch
+//!   holds up the next batch.
 //! - `tokio::spawn` per URL with the `JoinHandle`s in a `Vec`: dropping a
 //!   `JoinHandle` does not stop its task, so cancelling the call leaves the
 //!   downloads running (the spec's leak check says so).
 //! - `futures::future::join_all` on every URL: no limit at all.
 //! - `?` on each result, or `try_join_all`: the first failure throws away
 //!   every other result.
+//! - Results kept in a `HashMap` by URL: a URL listed twice has two slots.
+//! - A permit released before `text()`: the body still counts.
+//! - `std::thread::sleep`, `block_on` or a blocking `recv` inside the async
+//!   code: it blocks the runtime's thread.
+//!
+//! The book's page on this solution explains each, and
+//! `xtask/tests/fixtures/downloader/` holds each as a fixture that the spec
+//! must fail.
 
 use anyhow::{Context, ensure};
 use futures::stream::{self, StreamExt};

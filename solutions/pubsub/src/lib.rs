@@ -13,9 +13,8 @@
 //! - **Backpressure, nothing lost.** A subscriber's channel holds
 //!   [`CAPACITY`] messages. When it is full, `publish` waits until the
 //!   subscriber reads one. A slow subscriber slows its publishers down rather
-//!   than losing messages. (The other honest policy is to drop the slow
-//!   subscriber, or to tell it how many it missed, as
-//!   `tokio::sync::broadcast` does with `RecvError::Lagged`.)
+//!   than losing messages, and nothing grows behind it: the contract allows
+//!   no unbounded queue and no lossy buffer, however large.
 //! - **The same order for everyone.** Two publishers sending to one topic at
 //!   the same time could interleave their sends (A reaches subscriber 1
 //!   first, B reaches subscriber 2 first) and the subscribers would disagree
@@ -28,7 +27,8 @@
 //! - **A dropped subscriber never blocks anyone.** Dropping a `Subscriber`
 //!   drops its receiver, which closes its channel: a `send` to it fails at
 //!   once, even one already waiting for room. The broker forgets closed
-//!   channels after each publish.
+//!   channels when the next subscriber arrives and after each publish, so
+//!   subscribers that come and go never pile up.
 //! - **Close.** [`Broker::close`] drops every sending end. Each subscriber
 //!   then receives what is already in its channel, and after that `None`.
 //! - **No tasks.** Nothing here is spawned, so nothing can outlive the
@@ -48,10 +48,17 @@
 //! # Tempting designs that fail
 //!
 //! - `broadcast` with `Lagged` errors ignored: slow subscribers silently lose
-//!   messages.
+//!   messages, whatever the buffer's size.
+//! - An unbounded channel per subscriber: nothing is lost, but memory grows
+//!   without bound behind a subscriber that stops reading.
+//! - `try_send`, a ring buffer that drops the oldest, or a publish that gives
+//!   up after a timeout: messages are lost.
 //! - Sending to each subscriber from a spawned task: subscribers see
 //!   different orders, and the tasks can outlive the broker.
 //! - Keeping the sending ends after `close`: subscribers wait forever.
+//! - Forgetting closed senders only in `publish`: subscribers that come and
+//!   go, with no publish in between, pile up.
+//! - Lower-casing or trimming topic names: topics match exactly.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};

@@ -5,28 +5,37 @@
 //! topic-based pub/sub system where publishers send to a topic channel and
 //! multiple subscribers receive copies"), with tokio.
 //!
-//! # The contract (what the spec checks)
+//! # The contract (what the spec checks, in the spec's order)
 //!
-//! - A `Broker<T>` is shared by many tasks: cloning it is cheap and every
-//!   clone is the same broker. It is `Send + Sync` for any `T: Clone + Send`.
-//! - `subscribe(topic)` returns a [`Subscriber`]; `publish(topic, msg)`
-//!   returns how many subscribers it reached; `Subscriber::recv()` returns
-//!   the next message, or `None` at the end.
-//! - Every subscriber of a topic receives every message published to it
-//!   after it subscribed, **exactly once**; all subscribers of a topic see
-//!   **the same order**, even with several publishers at once; topics are
-//!   isolated; a subscriber that arrives late sees nothing older.
-//! - A slow subscriber never loses messages: `publish` waits for it
-//!   (backpressure), or you choose another policy that loses nothing
-//!   silently (say which in your docs).
-//! - A dropped subscriber is forgotten and never blocks a publisher, even
-//!   one that is already waiting for it. Publishing to a topic nobody
-//!   listens to returns 0 at once.
-//! - `close()` lets every subscriber receive what was already published,
-//!   then its `recv()` returns `None`. Publishing after `close()` returns 0
-//!   and subscribing after it gives a subscriber that is already at its end;
-//!   neither ever hangs.
-//! - No task or thread outlives the broker and its subscribers.
+//! 1. **Shared.** A `Broker<T>` is shared by many tasks: cloning it is cheap
+//!    and every clone is the same broker. It is `Send + Sync` for any
+//!    `T: Clone + Send`, and a `Subscriber<T>` is `Send`.
+//! 2. **Delivery.** `subscribe(topic)` returns a [`Subscriber`];
+//!    `publish(topic, msg)` returns how many subscribers it reached;
+//!    `Subscriber::recv()` returns the next message, or `None` at the end.
+//!    Every subscriber of a topic receives every message published to it
+//!    after it subscribed, **exactly once, in order**.
+//! 3. **Topics** are isolated and match **exactly**: no case folding, no
+//!    trimming, no prefixes (`"news"` does not reach `"News"`, `" news"` or
+//!    `"news/sport"`). A subscriber that arrives late sees nothing older.
+//!    Publishing to a topic nobody listens to returns 0 at once.
+//! 4. **Bounded queues, backpressure.** A subscriber's queue holds at most
+//!    [`CAPACITY`] messages; when it is full, `publish` waits for room. No
+//!    message is ever dropped, however long a subscriber stops reading (no
+//!    lossy buffer, however large, and no publish that gives up after a
+//!    timeout), and nothing grows without bound behind it.
+//! 5. **Dropped subscribers.** A dropped subscriber never blocks a
+//!    publisher, even one that is already waiting for it, and it is really
+//!    forgotten: memory stays flat over 100 000 subscribe-and-drop cycles on
+//!    one topic, with no publish in between.
+//! 6. **One order.** All subscribers of a topic see the same order, even
+//!    with several publishers at once.
+//! 7. **Close.** `close()` lets every subscriber receive what was already
+//!    published, then its `recv()` returns `None`. Publishing after `close()`
+//!    returns 0 and subscribing after it gives a subscriber that is already
+//!    at its end; neither ever hangs.
+//! 8. **Nothing left running.** No task or thread outlives the broker and
+//!    its subscribers.
 //!
 //! # How to check your work
 //!
@@ -48,6 +57,10 @@
 )]
 
 use std::marker::PhantomData;
+
+/// How many messages a subscriber's queue holds. When it is full, `publish`
+/// waits until the subscriber reads one (backpressure).
+pub const CAPACITY: usize = 16;
 
 /// A topic-based broker, shared by many tasks.
 pub struct Broker<T> {
