@@ -1,5 +1,6 @@
 //! Fan-out and fan-in: messages per second from one producer through `w`
-//! workers and back into one channel, against `tokio::sync::broadcast`.
+//! workers and back into one channel, against the bare loop that does the
+//! same job; and the capacity lesson.
 //!
 //! ```text
 //! cargo bench -p benchmarks --bench fan_out_fan_in [-- --quick]
@@ -10,24 +11,30 @@
 //! each on unchanged, and their results merge into one channel that the
 //! consumer counts to `M`. In the criterion group `fan_out`:
 //!
-//! - `threads/<w>`: `fan_out_fan_in::threads::fan_out` in a thread scope;
-//!   every channel is a rendezvous channel, like Go's `make(chan T)`;
+//! - `threads/<w>`: `fan_out_fan_in::threads::fan_out` in a thread scope,
+//!   whose output is a rendezvous channel (Go's `make(chan T)`), fed by a
+//!   rendezvous channel too;
+//! - `bare_threads/<w>`: the same job as a bare crossbeam loop
+//!   ([`benchmarks::baselines::crossbeam_fan_out`]) at the same capacity, 0:
+//!   no cancel signal, no `select!`;
 //! - `tasks/<w>`: `fan_out_fan_in::tasks::fan_out` on a multi-threaded tokio
-//!   runtime (channels of capacity 1);
-//! - `broadcast/<w>`: the issue's baseline, one publisher and `w`
-//!   subscribers of a `tokio::sync::broadcast` with room for all `M`.
+//!   runtime (channels of its `CAPACITY`, 1);
+//! - `bare_tasks/<w>`: a bare tokio `mpsc` loop with a shared receiver
+//!   ([`benchmarks::baselines::tokio_fan_out`]) at the same capacity, 1.
 //!
-//! The two are not the same job: broadcast hands every message to every
-//! subscriber, a fan-out hands each message to one worker and then merges
-//! the results. The comparison is per message the producer sends.
+//! The group `fan_out_capacity` runs 4 workers with channels of 0 (threads
+//! only), 1, 16, 64 and 1024: the bare loops with both channels at that
+//! capacity, and the crate's forms with their *input* at that capacity (the
+//! output's capacity is the crate's own: 0 on threads, 1 on tasks).
 
 use std::hint::black_box;
 use std::thread;
 
 use benchmarks::Mode;
-use benchmarks::baselines::broadcast;
+use benchmarks::baselines::{crossbeam_fan_out, tokio_fan_out};
+use benchmarks::paired::best_of_interleaved;
 use benchmarks::results::BenchRun;
-use criterion::{BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use fan_out_fan_in::{tasks, threads};
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -35,13 +42,17 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 const WORKERS: [usize; 3] = [1, 4, 16];
+/// The workers of the capacity sweep.
+const SWEEP_WORKERS: usize = 4;
+const CAPACITIES: [usize; 5] = [0, 1, 16, 64, 1024];
 
 // ANCHOR: fan_out_runs
-/// The thread form: a producer thread, `workers` worker threads, and the
-/// calling thread counting the merged results.
-fn through_threads(workers: usize, messages: u64) -> u64 {
+/// The thread form: a producer thread feeding a channel of `capacity`,
+/// `workers` worker threads, and the calling thread counting the merged
+/// results.
+fn through_threads(workers: usize, messages: u64, capacity: usize) -> u64 {
     let (_cancel, done) = threads::cancel_signal();
-    let (tx, rx) = crossbeam::channel::bounded(0);
+    let (tx, rx) = crossbeam::channel::bounded(capacity);
     thread::scope(|s| {
         s.spawn(move || {
             for message in 0..messages {
@@ -54,12 +65,13 @@ fn through_threads(workers: usize, messages: u64) -> u64 {
     })
 }
 
-/// The task form: a producer task, `workers` worker tasks, and the calling
-/// task counting the merged results.
-async fn through_tasks(workers: usize, messages: u64) -> u64 {
+/// The task form: a producer task feeding a channel of `capacity`,
+/// `workers` worker tasks, and the calling task counting the merged
+/// results.
+async fn through_tasks(workers: usize, messages: u64, capacity: usize) -> u64 {
     let cancel = CancellationToken::new();
     let mut set = JoinSet::new();
-    let (tx, rx) = mpsc::channel(tasks::CAPACITY);
+    let (tx, rx) = mpsc::channel(capacity);
     set.spawn(async move {
         for message in 0..messages {
             tx.send(message).await.expect("the workers read to the end");
@@ -84,26 +96,63 @@ async fn through_tasks(workers: usize, messages: u64) -> u64 {
 }
 // ANCHOR_END: fan_out_runs
 
+/// The four forms, by the name of their criterion function.
+fn run_form(
+    form: &str,
+    runtime: &tokio::runtime::Runtime,
+    workers: usize,
+    messages: u64,
+    capacity: usize,
+) -> u64 {
+    match form {
+        "threads" => through_threads(workers, messages, capacity),
+        "bare_threads" => crossbeam_fan_out(workers, messages, capacity),
+        "tasks" => runtime.block_on(through_tasks(workers, messages, capacity)),
+        "bare_tasks" => runtime.block_on(tokio_fan_out(workers, messages, capacity)),
+        other => unreachable!("no form {other}"),
+    }
+}
+
 fn bench(c: &mut Criterion, runtime: &tokio::runtime::Runtime, messages: u64) {
+    // Capacity 0 wakes a thread for every hand-over: tenths of a second per
+    // run, so one run per sample.
     let mut group = c.benchmark_group("fan_out");
     group.throughput(Throughput::Elements(messages));
+    group.sampling_mode(SamplingMode::Flat);
     for workers in WORKERS {
-        group.bench_with_input(BenchmarkId::new("threads", workers), &workers, |b, &w| {
-            b.iter(|| assert_eq!(through_threads(w, black_box(messages)), messages));
-        });
-        group.bench_with_input(BenchmarkId::new("tasks", workers), &workers, |b, &w| {
-            b.iter(|| {
-                let count = runtime.block_on(through_tasks(w, black_box(messages)));
-                assert_eq!(count, messages);
+        for (form, capacity) in [
+            ("threads", 0),
+            ("bare_threads", 0),
+            ("tasks", tasks::CAPACITY),
+            ("bare_tasks", tasks::CAPACITY),
+        ] {
+            group.bench_with_input(BenchmarkId::new(form, workers), &workers, |b, &w| {
+                b.iter(|| {
+                    assert_eq!(
+                        run_form(form, runtime, w, black_box(messages), capacity),
+                        messages
+                    )
+                });
             });
-        });
-        group.bench_with_input(BenchmarkId::new("broadcast", workers), &workers, |b, &w| {
-            b.iter(|| {
-                let capacity = usize::try_from(messages).expect("a small count");
-                let got = runtime.block_on(broadcast(w, black_box(messages), capacity));
-                assert_eq!(got.lost, 0, "room for every message");
+        }
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("fan_out_capacity");
+    group.throughput(Throughput::Elements(messages));
+    group.sampling_mode(SamplingMode::Flat);
+    for capacity in CAPACITIES {
+        for form in ["threads", "bare_threads", "tasks", "bare_tasks"] {
+            if capacity == 0 && form.ends_with("tasks") {
+                continue; // A tokio channel has no rendezvous mode.
+            }
+            group.bench_with_input(BenchmarkId::new(form, capacity), &capacity, |b, &cap| {
+                b.iter(|| {
+                    let count = run_form(form, runtime, SWEEP_WORKERS, black_box(messages), cap);
+                    assert_eq!(count, messages);
+                });
             });
-        });
+        }
     }
     group.finish();
 }
@@ -116,8 +165,36 @@ fn main() -> anyhow::Result<()> {
     let mut criterion = mode.criterion();
     bench(&mut criterion, &runtime, messages);
     criterion.final_summary();
+    // The targets' two sides once more, in turns, the best of each.
+    let rounds = mode.pick(5, 15);
+    let mut paired = serde_json::Map::new();
+    paired.insert("rounds".into(), json!(rounds));
+    for w in WORKERS {
+        for (form, bare, capacity) in [
+            ("threads", "bare_threads", 0),
+            ("tasks", "bare_tasks", tasks::CAPACITY),
+        ] {
+            let (a, b) = best_of_interleaved(
+                rounds,
+                || run_form(form, &runtime, w, messages, capacity),
+                || run_form(bare, &runtime, w, messages, capacity),
+            );
+            println!(
+                "fan_out/{form}/{w}, best of {rounds} in turns: crate / bare {:.3}",
+                b / a
+            );
+            paired.insert(format!("{form}/{w}"), json!(a));
+            paired.insert(format!("{bare}/{w}"), json!(b));
+        }
+    }
     run.finish(json!({
+        "paired": paired,
         "messages": messages,
+        "workers": WORKERS,
+        "sweep_workers": SWEEP_WORKERS,
+        "capacities": CAPACITIES,
+        "threads_output_capacity": 0,
+        "tasks_output_capacity": tasks::CAPACITY,
         "runtime_workers": runtime.metrics().num_workers(),
     }))?;
     Ok(())

@@ -1,5 +1,6 @@
-//! The topic pub/sub broker (the reference solution) against
-//! `tokio::sync::broadcast`: messages per second, and messages lost.
+//! The topic pub/sub broker (the reference solution) against baselines that
+//! do the same job, and the capacity lesson: messages per second, and
+//! messages lost.
 //!
 //! ```text
 //! cargo bench -p benchmarks --bench pubsub [-- --quick]
@@ -7,26 +8,37 @@
 //!
 //! One publisher sends `M` numbers (20,000; 5,000 in quick mode) to one
 //! topic with 1, 4 or 16 subscribers, each a tokio task on a multi-threaded
-//! runtime, then closes. In the criterion group `pubsub`:
+//! runtime, then closes. Every run delivers every copy. In the criterion
+//! group `pubsub`:
 //!
-//! - `solution/<s>`: `pubsub_solution::Broker` (a bounded channel of 16 per
-//!   subscriber: a slow subscriber slows the publisher, nothing is lost);
+//! - `solution/<s>`: `pubsub_solution::Broker`, through its public API only
+//!   (`new`, `subscribe`, `publish`, `close`, `recv`), with its channels of
+//!   `CAPACITY` per subscriber;
+//! - `mpsc/<s>`: the limit of that design, a bare loop over one
+//!   `tokio::sync::mpsc` channel of the same capacity per subscriber;
+//! - `async_broadcast/<s>`: one shared ring of the same capacity
+//!   (`async-broadcast`: lossless, with backpressure);
 //! - `broadcast/<s>`: `tokio::sync::broadcast` with room for all `M`
-//!   messages, so that it loses nothing either and does the same work.
+//!   messages, the lossy reference: it never waits, and loses nothing only
+//!   because it may hold every message.
 //!
-//! Then each is run once more with `broadcast` at the broker's capacity
-//! (16), counting messages lost, into `target/bench-results/pubsub.json`.
+//! The group `pubsub_capacity` runs the two lossless baselines with one
+//! subscriber at capacities 1, 16, 64 and 1024. Then the broker and
+//! `broadcast` at the broker's capacity are run once more each, counting
+//! messages lost, into `target/bench-results/pubsub.json`.
 
 use std::hint::black_box;
 
 use benchmarks::Mode;
-use benchmarks::baselines::{Delivery, broadcast};
+use benchmarks::baselines::{Delivery, async_broadcast, broadcast, mpsc_per_subscriber};
+use benchmarks::paired::best_of_interleaved;
 use benchmarks::results::BenchRun;
-use criterion::{BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use pubsub_solution::{Broker, CAPACITY};
 use serde_json::json;
 
 const SUBSCRIBERS: [usize; 3] = [1, 4, 16];
+const CAPACITIES: [usize; 4] = [1, 16, 64, 1024];
 
 // ANCHOR: pubsub_run
 /// Publishes `messages` numbers to `subscribers` subscribers of one topic
@@ -60,18 +72,37 @@ async fn publish_all(subscribers: usize, messages: u64) -> Delivery {
 fn bench(c: &mut Criterion, runtime: &tokio::runtime::Runtime, messages: u64) {
     let mut group = c.benchmark_group("pubsub");
     group.throughput(Throughput::Elements(messages));
+    group.sampling_mode(SamplingMode::Flat);
     for subscribers in SUBSCRIBERS {
+        let copies = messages * subscribers as u64;
         group.bench_with_input(
             BenchmarkId::new("solution", subscribers),
             &subscribers,
             |b, &s| {
                 b.iter(|| {
                     let got = runtime.block_on(publish_all(s, black_box(messages)));
-                    assert_eq!(
-                        got.delivered,
-                        messages * s as u64,
-                        "the broker loses nothing"
-                    );
+                    assert_eq!(got.delivered, copies, "the broker loses nothing");
+                });
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("mpsc", subscribers),
+            &subscribers,
+            |b, &s| {
+                b.iter(|| {
+                    let got =
+                        runtime.block_on(mpsc_per_subscriber(s, black_box(messages), CAPACITY));
+                    assert_eq!(got, copies);
+                });
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("async_broadcast", subscribers),
+            &subscribers,
+            |b, &s| {
+                b.iter(|| {
+                    let got = runtime.block_on(async_broadcast(s, black_box(messages), CAPACITY));
+                    assert_eq!(got, copies);
                 });
             },
         );
@@ -88,6 +119,31 @@ fn bench(c: &mut Criterion, runtime: &tokio::runtime::Runtime, messages: u64) {
         );
     }
     group.finish();
+
+    // ANCHOR: pubsub_capacity
+    let mut group = c.benchmark_group("pubsub_capacity");
+    group.throughput(Throughput::Elements(messages));
+    group.sampling_mode(SamplingMode::Flat);
+    for capacity in CAPACITIES {
+        group.bench_with_input(BenchmarkId::new("mpsc", capacity), &capacity, |b, &cap| {
+            b.iter(|| {
+                let got = runtime.block_on(mpsc_per_subscriber(1, black_box(messages), cap));
+                assert_eq!(got, messages);
+            });
+        });
+        group.bench_with_input(
+            BenchmarkId::new("async_broadcast", capacity),
+            &capacity,
+            |b, &cap| {
+                b.iter(|| {
+                    let got = runtime.block_on(async_broadcast(1, black_box(messages), cap));
+                    assert_eq!(got, messages);
+                });
+            },
+        );
+    }
+    group.finish();
+    // ANCHOR_END: pubsub_capacity
 }
 
 fn main() -> anyhow::Result<()> {
@@ -98,6 +154,24 @@ fn main() -> anyhow::Result<()> {
     let mut criterion = mode.criterion();
     bench(&mut criterion, &runtime, messages);
     criterion.final_summary();
+
+    // The target's two sides once more, in turns, the best of each.
+    let rounds = mode.pick(5, 15);
+    let mut paired = serde_json::Map::new();
+    paired.insert("rounds".into(), json!(rounds));
+    for s in SUBSCRIBERS {
+        let (broker, bare) = best_of_interleaved(
+            rounds,
+            || runtime.block_on(publish_all(s, messages)),
+            || runtime.block_on(mpsc_per_subscriber(s, messages, CAPACITY)),
+        );
+        println!(
+            "pubsub/{s}, best of {rounds} in turns: broker / mpsc {:.3}",
+            bare / broker
+        );
+        paired.insert(format!("solution/{s}"), json!(broker));
+        paired.insert(format!("mpsc/{s}"), json!(bare));
+    }
 
     let mut losses = Vec::new();
     for subscribers in SUBSCRIBERS {
@@ -116,8 +190,12 @@ fn main() -> anyhow::Result<()> {
     }
     run.finish(json!({
         "messages": messages,
+        "capacity": CAPACITY,
+        "subscribers": SUBSCRIBERS,
+        "capacities": CAPACITIES,
         "runtime_workers": runtime.metrics().num_workers(),
         "losses": losses,
+        "paired": paired,
     }))?;
     Ok(())
 }

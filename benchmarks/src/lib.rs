@@ -1,18 +1,26 @@
 //! What the patterns cost: shared pieces of the workshop's benchmarks.
 //!
 //! Every pattern crate and reference solution has a bench target in
-//! `benches/` that measures it against the baseline a learner would
-//! otherwise reach for (a sequential loop, `rayon`, `tokio::sync::broadcast`,
-//! `governor`, a plain `Mutex<HashMap>`), **in the same run**, so that the
-//! ratios between them mean something even on a noisy, shared machine.
+//! `benches/` that measures it against a baseline that does the same job,
+//! **in the same run**, so that the ratios between them mean something even
+//! on a noisy, shared machine: the tool a learner would otherwise reach for
+//! (a sequential loop, `rayon`, `async-broadcast`, `governor`, a plain
+//! `Mutex<HashMap>`), or the bare loop that is the limit of the pattern's
+//! design ([`baselines`]: one `mpsc` channel per subscriber, a crossbeam
+//! channel shared by the workers).
 //!
 //! Two kinds of measurement:
 //!
 //! - **Time per iteration**, taken by [criterion](https://docs.rs/criterion):
 //!   it writes `target/criterion/<group>/<function>/<parameter>/new/estimates.json`.
 //! - **Everything else** (an achieved rate and its error, the peak memory of
-//!   a pipeline, messages lost) is measured by the bench's own code and
-//!   written as JSON under `target/bench-results/` ([`results`]).
+//!   a pipeline, messages lost, the machine's load average) is measured by
+//!   the bench's own code and written as JSON under `target/bench-results/`
+//!   ([`results`]).
+//!
+//! The figures that have a target are also taken a second way, the two
+//! sides run in turns and the best of each kept ([`paired`]), so that a
+//! load that drifts during a run disturbs their ratio as little as it can.
 //!
 //! Each bench binary also records when it started ([`results::BenchRun`]), so
 //! the summarizer (`cargo run --release -p benchmarks --bin summarize`, built
@@ -57,6 +65,7 @@
 pub mod baselines;
 pub mod machine;
 pub mod mode;
+pub mod paired;
 pub mod report;
 pub mod results;
 pub mod summary;

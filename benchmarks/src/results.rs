@@ -6,8 +6,13 @@
 //!
 //! ```text
 //! { "bench": "pubsub", "mode": "full", "started_at": 1767225600.0,
-//!   "finished_at": 1767225631.5, "data": { ... what it measured ... } }
+//!   "finished_at": 1767225631.5, "load_average": [0.4, 1.1],
+//!   "data": { ... what it measured ... } }
 //! ```
+//!
+//! `load_average` is the machine's one-minute load average (`/proc/loadavg`)
+//! when the bench started and when it finished: how busy the machine was
+//! with other work while it measured.
 //!
 //! The summarizer uses `started_at` to check that the criterion estimates it
 //! reads for that bench were written by this run, not left over from an
@@ -62,6 +67,18 @@ pub struct BenchRun {
     name: String,
     mode: Mode,
     started: SystemTime,
+    load_at_start: Option<f64>,
+}
+
+/// The one-minute load average, from `/proc/loadavg`; `None` where there is
+/// no such file.
+pub fn load_average() -> Option<f64> {
+    fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 impl BenchRun {
@@ -71,6 +88,7 @@ impl BenchRun {
             name: name.to_owned(),
             mode,
             started: SystemTime::now(),
+            load_at_start: load_average(),
         }
     }
 
@@ -91,6 +109,7 @@ impl BenchRun {
             "mode": self.mode.name(),
             "started_at": unix_seconds(self.started),
             "finished_at": unix_seconds(SystemTime::now()),
+            "load_average": [self.load_at_start, load_average()],
             "data": data,
         });
         let dir = results_dir();

@@ -99,6 +99,11 @@ pub struct LineChart {
     /// The x values that get a tick and a label (for example the worker
     /// counts 1, 2, 4, 8). Empty: ticks are chosen automatically.
     pub x_ticks: Vec<f64>,
+    /// The labels of `x_ticks`, one each, where a number would mislead (a
+    /// capacity of 0 drawn at 0.25 on a log axis). Empty: the numbers.
+    pub x_labels: Vec<String>,
+    /// Vertical dashed lines, `(x, label)`: a default, a limit.
+    pub markers: Vec<(f64, String)>,
     /// The lines.
     pub series: Vec<Series>,
 }
@@ -299,15 +304,31 @@ impl LineChart {
         } else {
             self.x_ticks.clone()
         };
-        for tick in ticks {
+        for (i, tick) in ticks.into_iter().enumerate() {
             let px = x.at(tick);
+            let text = self
+                .x_labels
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| short_number(tick));
             let _ = writeln!(
                 out,
                 r#"<line x1="{px:.1}" x2="{px:.1}" y1="{b}" y2="{b2}" stroke="{INK}"/><text x="{px:.1}" y="{ty}" fill="{INK}" text-anchor="middle">{text}</text>"#,
                 b = HEIGHT - BOTTOM,
                 b2 = HEIGHT - BOTTOM + 5.0,
                 ty = HEIGHT - BOTTOM + 20.0,
-                text = short_number(tick),
+                text = escape(&text),
+            );
+        }
+        for (at, label) in &self.markers {
+            let px = x.at(*at);
+            let _ = writeln!(
+                out,
+                r#"<line x1="{px:.1}" x2="{px:.1}" y1="{TOP}" y2="{b}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="3 3"/><text x="{tx:.1}" y="{ty}" fill="{INK}" font-size="11">{label}</text>"#,
+                b = HEIGHT - BOTTOM,
+                tx = px + 4.0,
+                ty = TOP + 12.0,
+                label = escape(label),
             );
         }
         let _ = writeln!(
@@ -456,6 +477,8 @@ mod tests {
             x: Axis::log("workers"),
             y: Axis::linear("speedup"),
             x_ticks: vec![1.0, 2.0, 4.0, 8.0],
+            x_labels: Vec::new(),
+            markers: vec![(2.0, "cores".to_owned())],
             series: vec![
                 Series::measured("pool", vec![(1.0, 0.9), (2.0, 1.8), (4.0, 1.9), (8.0, 1.9)]),
                 Series::reference("ideal", vec![(1.0, 1.0), (2.0, 2.0), (8.0, 2.0)]),
@@ -472,6 +495,7 @@ mod tests {
         );
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert!(svg.contains(">pool<") && svg.contains(">ideal<"));
+        assert!(svg.contains(">cores<"), "the marker's label");
         assert!(!svg.contains("NaN"));
     }
 

@@ -19,10 +19,7 @@ use benchmarks::report::{Inputs, write};
 use benchmarks::results::{results_dir, target_dir, workspace_root};
 
 fn main() -> anyhow::Result<()> {
-    let mut inputs = Inputs {
-        criterion: target_dir().join("criterion"),
-        results: results_dir(),
-    };
+    let mut inputs = Inputs::new(target_dir().join("criterion"), results_dir());
     let mut out = workspace_root().join("book").join("src").join("costs");
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {

@@ -60,6 +60,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod batched;
+pub mod parallel;
 pub mod sequential;
 pub mod steps;
 pub mod tasks;

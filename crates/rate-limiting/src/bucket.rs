@@ -6,12 +6,31 @@
 //! calls at once, and a busy one settles to the refill rate. This is what
 //! most APIs mean by "5 requests a second, bursts of 3".
 //!
-//! Tokens are counted lazily: the bucket stores how many tokens it had at
-//! the last refill and when that was, and works out how many have dripped
-//! in since whenever someone asks. No background task tops it up, so there
-//! is nothing to start, stop or leak. Time comes from
-//! [`tokio::time::Instant`], which follows tokio's paused clock, so tests
-//! check exact instants without waiting.
+//! Tokens are counted lazily, the way GCRA (the generic cell rate
+//! algorithm, which `governor` implements) does: the bucket stores one
+//! instant, `full_at`, when it will be full again if nobody takes a token
+//! until then. Each token taken pushes `full_at` one period further; a token
+//! is there whenever `full_at` is at most `capacity - 1` periods away. No
+//! background task tops it up, so there is nothing to start, stop or leak.
+//! Time comes from [`tokio::time::Instant`], which follows tokio's paused
+//! clock, so tests check exact instants without waiting.
+//!
+//! # Oversleeping is paid back, given room for two tokens
+//!
+//! Tokio's timer wakes a sleeper on the first whole millisecond at or after
+//! its deadline, so a waiter usually gets its token a little late. The
+//! tokens owed are computed from the time elapsed (from `full_at`), never
+//! from when the waiter woke, so that lateness is not lost: the next token
+//! is due one period after the last one was *due*, and a waiter that wakes
+//! late finds it there already. That needs room in the bucket: with a
+//! `capacity` of 1 the bucket is full at the instant the token is due, and
+//! time spent full earns nothing (that is what a burst of 1 means: never
+//! two grants less than a period apart). So a bucket of capacity 1 at 1000
+//! a second on a 1 ms timer gets about one grant every 2 ms: any correct
+//! bucket of capacity 1 does, whatever its arithmetic; only a finer timer
+//! helps. From a capacity of 2 on, a late wake-up of up to
+//! `capacity - 1` periods costs nothing. The costs chapter of the book
+//! measures both.
 //!
 //! # Fair, and safe to cancel: a queue that holds the lock while it sleeps
 //!
@@ -64,19 +83,23 @@ pub struct TokenBucket {
     capacity: u32,
     /// How long one token takes to drip in: `1 s / refill_per_second`.
     refill_every: Duration,
+    /// `capacity - 1` periods: how far ahead of now `full_at` may be when a
+    /// token is taken. Zero for a capacity of 1: a token only from a full
+    /// bucket.
+    slack: Duration,
     /// The token count, behind an async mutex that is also the queue of
     /// waiting callers: whoever holds it is next, and may sleep holding it.
     state: Mutex<State>,
 }
 
-/// What the bucket knows between two calls.
+/// What the bucket knows between two calls: one instant.
 #[derive(Debug)]
 struct State {
-    /// Tokens in the bucket as of `counted_at`.
-    tokens: u32,
-    /// When `tokens` was last brought up to date. While the bucket is not
-    /// full, the next token drips in at `counted_at + refill_every`.
-    counted_at: Instant,
+    /// When the bucket will be full again if nobody takes a token until
+    /// then; in the past (or now) means it is full. Each token taken moves
+    /// it one period later; a token is there while it is at most
+    /// `capacity - 1` periods ahead of now.
+    full_at: Instant,
 }
 // ANCHOR_END: token_bucket
 
@@ -95,12 +118,13 @@ impl TokenBucket {
         if capacity == 0 {
             return Err(ConfigError::ZeroCapacity);
         }
+        let refill_every = period(refill_per_second)?;
         Ok(TokenBucket {
             capacity,
-            refill_every: period(refill_per_second)?,
+            refill_every,
+            slack: refill_every.saturating_mul(capacity - 1),
             state: Mutex::new(State {
-                tokens: capacity,
-                counted_at: Instant::now(),
+                full_at: Instant::now(),
             }),
         })
     }
@@ -126,15 +150,14 @@ impl TokenBucket {
         // including while we sleep for it, so nobody behind us gets ahead.
         let mut state = self.state.lock().await;
         loop {
-            self.refill(&mut state, Instant::now());
-            if state.tokens > 0 {
-                state.tokens -= 1;
-                return;
+            match self.take(&mut state, Instant::now()) {
+                Ok(()) => return,
+                // Empty: sleep until our token is due. If this future is
+                // dropped here, the guard is dropped with it and the token
+                // stays in the bucket. The timer may wake us late; the
+                // token after ours is still due one period after ours was.
+                Err(due) => tokio::time::sleep_until(due).await,
             }
-            // Empty: the next token drips in one period after the last
-            // count. If this future is dropped here, the guard is dropped
-            // with it and the token stays in the bucket.
-            tokio::time::sleep_until(state.counted_at + self.refill_every).await;
         }
     }
     // ANCHOR_END: acquire
@@ -149,42 +172,28 @@ impl TokenBucket {
         let Ok(mut state) = self.state.try_lock() else {
             return false;
         };
-        self.refill(&mut state, Instant::now());
-        if state.tokens > 0 {
-            state.tokens -= 1;
-            true
-        } else {
-            false
-        }
+        self.take(&mut state, Instant::now()).is_ok()
     }
     // ANCHOR_END: try_acquire
 
     // ANCHOR: refill
-    /// Adds the tokens that dripped in between `state.counted_at` and `now`.
-    fn refill(&self, state: &mut State, now: Instant) {
-        if state.tokens >= self.capacity {
-            // A full bucket overflows: time spent full earns nothing, so the
-            // drip for the next token starts now.
-            state.counted_at = now;
-            return;
+    /// Takes a token at `now` if one is there; else returns when it will be.
+    fn take(&self, state: &mut State, now: Instant) -> Result<(), Instant> {
+        // A bucket that has been full since some time ago is full now: the
+        // time it spent full earned nothing.
+        let from = state.full_at.max(now);
+        // A token is there once the bucket is at most `capacity - 1` tokens
+        // short of full. (`checked_sub`: a large capacity at a slow rate
+        // reaches back before the clock began, which means now.)
+        let due = from.checked_sub(self.slack).map_or(now, |at| at.max(now));
+        if due > now {
+            return Err(due);
         }
-        let elapsed = now.saturating_duration_since(state.counted_at);
-        let dripped = elapsed.as_nanos() / self.refill_every.as_nanos();
-        if dripped == 0 {
-            return;
-        }
-        let tokens = u128::from(state.tokens) + dripped;
-        if tokens >= u128::from(self.capacity) {
-            state.tokens = self.capacity;
-            state.counted_at = now;
-        } else {
-            // Fewer than `capacity` tokens dripped in, so the counts fit a
-            // `u32`. Move the clock by whole tokens only: the part of a
-            // period already elapsed counts towards the next token.
-            let dripped = u32::try_from(dripped).expect("fewer than `capacity` (a u32) dripped in");
-            state.tokens += dripped;
-            state.counted_at += self.refill_every * dripped;
-        }
+        // Taking it puts the bucket one more period away from full. This
+        // counts from `full_at`, not from `now`: a caller that comes late
+        // (a timer that overslept) does not push later tokens back.
+        state.full_at = from + self.refill_every;
+        Ok(())
     }
     // ANCHOR_END: refill
 }

@@ -183,3 +183,28 @@ fn settings_that_cannot_work_are_errors() {
     let bucket = TokenBucket::new(3, 5).expect("valid settings");
     assert_eq!((bucket.capacity(), bucket.refill_every()), (3, ms(200)));
 }
+
+// ANCHOR: late_caller
+#[test]
+fn a_late_caller_does_not_push_later_tokens_back_given_room_for_two() {
+    // A timer that oversleeps is a caller that comes late. The bucket
+    // counts the tokens owed from when they were due, so with room for two
+    // the token after a late one is still due on the old schedule; with
+    // room for one, the bucket was full while the caller was late, and
+    // that time earned nothing.
+    Harness::new().paused_clock().run_async(|| async {
+        for (capacity, next_due) in [(2, 400), (1, 450)] {
+            let bucket = TokenBucket::new(capacity, 5).expect("valid settings");
+            let start = Instant::now();
+            for _ in 0..capacity {
+                bucket.acquire().await; // Empty the bucket at 0 ms.
+            }
+            // The next token is due at 200 ms; the caller comes at 250 ms.
+            tokio::time::advance(ms(250)).await;
+            assert!(bucket.try_acquire(), "due at 200 ms, taken at 250 ms");
+            bucket.acquire().await;
+            assert_eq!(start.elapsed(), ms(next_due), "capacity {capacity}");
+        }
+    });
+}
+// ANCHOR_END: late_caller

@@ -70,7 +70,10 @@ pub const CAPACITY: usize = 16;
 
 /// One topic: the sending ends of its subscribers' channels.
 struct Topic<T> {
-    subscribers: Mutex<Vec<mpsc::Sender<T>>>,
+    /// Shared, so that a publish takes the list by cloning one `Arc`, not
+    /// every `Sender` in it; `subscribe` changes a copy when a publish still
+    /// holds the old list (`Arc::make_mut`).
+    subscribers: Mutex<Arc<Vec<mpsc::Sender<T>>>>,
     /// Held by a publish until every subscriber has its copy, so that
     /// publishes to this topic never interleave.
     publish_lock: tokio::sync::Mutex<()>,
@@ -141,7 +144,7 @@ impl<T: Clone + Send + 'static> Broker<T> {
         if let Some(topics) = self.topics().as_mut() {
             let topic = topics.entry(topic.to_owned()).or_insert_with(|| {
                 Arc::new(Topic {
-                    subscribers: Mutex::new(Vec::new()),
+                    subscribers: Mutex::new(Arc::new(Vec::new())),
                     publish_lock: tokio::sync::Mutex::new(()),
                 })
             });
@@ -149,6 +152,7 @@ impl<T: Clone + Send + 'static> Broker<T> {
                 .subscribers
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
+            let subscribers = Arc::make_mut(&mut subscribers);
             subscribers.retain(|subscriber| !subscriber.is_closed());
             subscribers.push(tx);
         }
@@ -161,6 +165,12 @@ impl<T: Clone + Send + 'static> Broker<T> {
     /// Sends a copy of `message` to every subscriber of `topic`, waiting while
     /// a subscriber's channel is full. Returns how many subscribers received
     /// it: 0 for a topic nobody listens to, and 0 after [`Broker::close`].
+    ///
+    /// Not cancel-safe: a publish stopped while it waits for room (its future
+    /// dropped by a `timeout` or by another branch of a `select!`) has given
+    /// the message to the subscribers before the full one and not to the
+    /// rest. Let a publish finish when every subscriber must see the same
+    /// messages.
     pub async fn publish(&self, topic: &str, message: T) -> usize {
         let Some(topic) = self
             .topics()
@@ -174,23 +184,35 @@ impl<T: Clone + Send + 'static> Broker<T> {
         if self.topics().is_none() {
             return 0; // Closed while we waited for our turn.
         }
-        let subscribers = topic
-            .subscribers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
+        // The list as it is now (one `Arc` clone): later subscribers are
+        // not in it, and the lock is not held across the sends.
+        let subscribers = Arc::clone(
+            &topic
+                .subscribers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
         let mut reached = 0;
-        for subscriber in &subscribers {
-            // Fails at once if the subscriber was dropped, even while full.
-            if subscriber.send(message.clone()).await.is_ok() {
-                reached += 1;
-            }
+        for subscriber in subscribers.iter() {
+            // Room now: no wait. Full: wait for room (this fails at once if
+            // the subscriber is dropped meanwhile). Dropped: skip it.
+            let sent = match subscriber.try_send(message.clone()) {
+                Ok(()) => true,
+                Err(mpsc::error::TrySendError::Full(message)) => {
+                    subscriber.send(message).await.is_ok()
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => false,
+            };
+            reached += usize::from(sent);
         }
-        topic
-            .subscribers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .retain(|subscriber| !subscriber.is_closed());
+        if reached < subscribers.len() {
+            // Someone was dropped: forget their senders.
+            let mut current = topic
+                .subscribers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            Arc::make_mut(&mut current).retain(|subscriber| !subscriber.is_closed());
+        }
         reached
     }
     // ANCHOR_END: publish
