@@ -3,7 +3,10 @@
 //! A deadlocked test does not fail; it waits, and so does whoever runs it.
 //! [`within`] runs the code under test on a thread of its own and waits for
 //! it at most `limit`. If the code is not done by then, the test fails at
-//! once with a message that says what usually causes a hang, and the stuck
+//! once with a message that says what each thread the code started was
+//! doing (running, waiting, sleeping, in I/O), how many tokio tasks were
+//! alive on the test's runtime (under [`crate::Harness::run_async`]), and
+//! what usually causes a hang, and the stuck
 //! thread is left behind: Rust has no safe way to stop a thread from outside
 //! (std offers no API for it), but the test process ends soon after and
 //! takes it along.
@@ -78,11 +81,59 @@ pub fn within<R: Send + 'static>(limit: Duration, f: impl FnOnce() -> R + Send +
         }
         Err(_) => {
             let threads = what_threads_do(&before.new_threads());
-            panic!("{TIMED_OUT} {limit:?}.\n{threads}{HANG_ADVICE}")
+            let tasks = tasks_alive();
+            panic!("{TIMED_OUT} {limit:?}.\n{threads}{tasks}{HANG_ADVICE}")
         }
     }
 }
 // ANCHOR_END: within
+
+/// The handles of the tokio runtimes that [`crate::Harness::run_async`]
+/// built and has not shut down yet, so that a deadline that passes can say
+/// how many tasks are alive on them.
+static RUNTIMES: Mutex<Vec<tokio::runtime::Handle>> = Mutex::new(Vec::new());
+
+/// Keeps `handle` in [`RUNTIMES`] until dropped.
+pub(crate) struct RuntimeSeen(tokio::runtime::Id);
+
+impl RuntimeSeen {
+    pub(crate) fn new(handle: &tokio::runtime::Handle) -> RuntimeSeen {
+        RUNTIMES
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(handle.clone());
+        RuntimeSeen(handle.id())
+    }
+}
+
+impl Drop for RuntimeSeen {
+    fn drop(&mut self) {
+        RUNTIMES
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|handle| handle.id() != self.0);
+    }
+}
+
+/// "3 tokio tasks were alive on the test's runtime", for a deadline that
+/// passed while the test's runtime ran; empty when there was none. A count
+/// that keeps growing, or tasks alive while every thread waits, point at
+/// tasks nobody awaits or ends.
+fn tasks_alive() -> String {
+    let runtimes = RUNTIMES.lock().unwrap_or_else(|e| e.into_inner());
+    runtimes
+        .iter()
+        .map(|handle| {
+            let alive = handle.metrics().num_alive_tasks();
+            format!(
+                "{alive} tokio task{} {} alive on the test's runtime (tasks spawned by the code under test, \
+                 not counting the test itself).\n",
+                if alive == 1 { "" } else { "s" },
+                if alive == 1 { "was" } else { "were" }
+            )
+        })
+        .collect()
+}
 
 /// The thread lists taken when each running [`within`] began, innermost
 /// last, each with an id so that it is removed exactly once.

@@ -204,7 +204,10 @@ impl Harness {
                     .build(),
             }
             .expect("build a tokio runtime");
+            // A deadline that passes says how many tasks are alive on it.
+            let seen = deadline::RuntimeSeen::new(runtime.handle());
             let checked = runtime.block_on(check_tasks(grace, body()));
+            drop(seen);
             // Shutting the runtime down drops its tasks and joins its worker
             // and blocking-pool threads, which the thread check around us
             // then sees gone. A plain `drop` would wait forever for a

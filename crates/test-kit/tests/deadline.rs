@@ -121,3 +121,23 @@ fn a_runtime_blocked_by_a_sleeping_task_is_reported_as_such() {
         "{message}"
     );
 }
+
+#[test]
+fn a_deadline_on_a_runtime_says_how_many_tasks_are_alive() {
+    let message = panic_message(|| {
+        test_kit::Harness::new()
+            .limit(Duration::from_millis(500))
+            .run_async(|| async {
+                // Three tasks nobody awaits or ends, and a body that waits forever.
+                for _ in 0..3 {
+                    tokio::spawn(std::future::pending::<()>());
+                }
+                std::future::pending::<()>().await;
+            });
+    });
+    assert!(message.contains("did not finish within"), "{message}");
+    assert!(
+        message.contains("3 tokio tasks were alive on the test's runtime"),
+        "{message}"
+    );
+}
