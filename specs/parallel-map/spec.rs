@@ -108,6 +108,23 @@ fn call_on_own_thread<R: Send + 'static>(
     }
 }
 
+/// Why a call whose `f` panics did not return: a control call where `f`
+/// never panics tells a worker that died without sending its result from a
+/// channel that never closes (which hangs every call).
+fn why_a_call_with_panics_hangs() -> &'static str {
+    match call_on_own_thread(PATIENCE, || parallel_map(vec![1u32, 2, 3], 2, |n| n)) {
+        Call::Hung => {
+            "parallel_map does not return even when f never panics (parallel_map(vec![1, 2, 3], 2, |n| n) hangs \
+             too), so the panic is not the cause: a channel never closes. Drop every Sender you do not need: the \
+             queue's once it is filled, and the calling thread's result Sender before it collects"
+        }
+        _ => {
+            "a worker that dies of a panic never sends its result. Catch the panic where the worker calls f, \
+             with `std::panic::catch_unwind`"
+        }
+    }
+}
+
 /// How many calls of `f` run at once, and the most that ever did.
 #[derive(Default)]
 struct Gauge {
@@ -532,10 +549,9 @@ fn a_panicking_item_fails_alone_with_its_message() {
                  with `std::panic::catch_unwind`"
             ),
             Call::Hung => panic!(
-                "parallel_map did not return within {:?} when f panicked for items 3 and 12: a worker that dies \
-                 of a panic never sends its result. Catch the panic where the worker calls f, with \
-                 `std::panic::catch_unwind`",
-                PATIENCE * 2
+                "parallel_map did not return within {:?} when f panicked for items 3 and 12: {}",
+                PATIENCE * 2,
+                why_a_call_with_panics_hangs()
             ),
         };
         assert_eq!(results.len(), 20, "one result per item, panics included");
@@ -594,8 +610,9 @@ fn a_worker_carries_on_after_a_panic() {
             }
             Call::Panicked(message) => panic!("parallel_map panicked ({message:?}): {what}"),
             Call::Hung => panic!(
-                "parallel_map did not return within {:?}: {what}",
-                PATIENCE * 2
+                "parallel_map did not return within {:?}: {what}. {}",
+                PATIENCE * 2,
+                why_a_call_with_panics_hangs()
             ),
         };
         let oks: Vec<Option<u32>> = results.iter().map(|r| r.as_ref().ok().copied()).collect();

@@ -70,7 +70,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("specs/once-cache/starter/src/lib.rs", "093c5f31033762404624d32b92dcf130ae3508c445d075257333b735d61d8fa6"),
     ("specs/parallel-map/snapshots/a_panicking_item.snap", "ce071c7c5044e904fd272ef3530c47e871683755c8548218df48636bb0287642"),
     ("specs/parallel-map/snapshots/results_in_input_order.snap", "61f8545c211243d72bcef7cf9abf15e9827974502610a10f0a8ca436aab54ff5"),
-    ("specs/parallel-map/spec.rs", "2670dc33a497802f9950e4c2f539d69a526f18af49e238be7f015ca5cc72bf84"),
+    ("specs/parallel-map/spec.rs", "adcdc2f3692c1b23478066220a15034afa572e34829c3580a753898e940ba6f2"),
     ("specs/parallel-map/starter/Cargo.toml", "b12f05484f736fed0eb16c9a7fb28cbf78def68122ac5795c98df7b45af78166"),
     ("specs/parallel-map/starter/src/lib.rs", "c2afd2266c2319c1d34ed2d273c55dffc0fd1e26e29b0636607774dedc9f66a4"),
     ("specs/pipeline-stage/snapshots/squares_1_to_10.snap", "d7214f0fd0f5c75dcab1c81c184ac94385c466ec3e18a13934055bc29a27288e"),

@@ -189,3 +189,92 @@ fn every_exercise_is_known_to_the_checker_and_judged_against_its_fixtures() {
         );
     }
 }
+
+/// The verdicts an exercise page promises ("- **timed out** on `test`: ...",
+/// in its list of what verdicts usually mean) are ones the checker gives:
+/// for each, a wrong fixture of that exercise has a `fails:` line with that
+/// verdict (a line without one means *failing*), for that test when the page
+/// names one (`name_...` names a prefix). The fixture test proves every
+/// `fails:` line against the checker, so this ties the page to what the
+/// checker really says.
+#[test]
+fn the_verdicts_an_exercise_page_promises_are_the_ones_the_checker_gives() {
+    const VERDICTS: [&str; 6] = [
+        "failing",
+        "timed out",
+        "leaked",
+        "crashed",
+        "flaky",
+        "used too much memory",
+    ];
+    let root = common::root();
+    let mut problems = Vec::new();
+    let mut claims = 0;
+    for exercise in common::exercises() {
+        let page = root.join(format!("book/src/exercises/{exercise}.md"));
+        let text = fs::read_to_string(&page).unwrap();
+        // (test, verdict) for every `fails:` line of every wrong fixture.
+        let mut signatures: Vec<(String, String)> = Vec::new();
+        for fixture in common::fixtures(&exercise) {
+            let source = common::fixture(&exercise, &fixture);
+            if !source.starts_with("//! WRONG") {
+                continue;
+            }
+            for line in source.lines().take_while(|l| l.starts_with("//!")) {
+                let Some(rest) = line.strip_prefix("//! fails: ") else {
+                    continue;
+                };
+                let head = rest.split(": ").next().unwrap_or(rest);
+                let (test, verdict) = match head.split_once(" (") {
+                    Some((test, verdict)) => (test, verdict.trim_end_matches(')')),
+                    None => (head, "failing"),
+                };
+                signatures.push((test.trim().to_owned(), verdict.to_owned()));
+            }
+        }
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix("- **") else {
+                continue;
+            };
+            let Some((first, _)) = rest.split_once("**") else {
+                continue;
+            };
+            if !VERDICTS.contains(&first) {
+                continue;
+            }
+            // Every verdict in bold before the colon, and the test in
+            // backticks after "on", if any.
+            let claim = line.split_once(": ").map_or(line, |(claim, _)| claim);
+            let verdicts: Vec<&str> = claim
+                .split("**")
+                .skip(1)
+                .step_by(2)
+                .filter(|word| VERDICTS.contains(word))
+                .collect();
+            let test = claim
+                .split_once("on `")
+                .and_then(|(_, after)| after.split_once('`'))
+                .map(|(test, _)| test);
+            claims += 1;
+            let matches = |(t, v): &(String, String)| {
+                verdicts.contains(&v.as_str())
+                    && test.is_none_or(|test| match test.strip_suffix("...") {
+                        Some(prefix) => t.starts_with(prefix),
+                        None => t == test,
+                    })
+            };
+            if !signatures.iter().any(matches) {
+                problems.push(format!(
+                    "book/src/exercises/{exercise}.md promises {verdicts:?}{}, but no wrong fixture of \
+                     {exercise} has a `fails:` line saying so:\n    {line}",
+                    test.map(|t| format!(" on `{t}`")).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    assert!(
+        claims > 20,
+        "the verdict lists were not found ({claims} claims)"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
