@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
 use serde_json::Value;
@@ -136,6 +137,52 @@ impl Metadata {
             .map(canonical)
             .collect()
     }
+}
+
+/// How many packages building the spec tests of `packages` may compile:
+/// the packages themselves and everything they depend on (normal, dev and
+/// build dependencies), from `cargo metadata`'s resolve. `None` when cargo
+/// cannot say.
+fn crates_needed(root: &Path, packages: &[String]) -> Option<usize> {
+    let output = spec_cargo(root)
+        .args(["metadata", "--format-version", "1", "--offline", "--locked"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let json: Value = serde_json::from_slice(&output.stdout).ok()?;
+    let name_of: BTreeMap<&str, &str> = json["packages"]
+        .as_array()?
+        .iter()
+        .filter_map(|p| Some((p["id"].as_str()?, p["name"].as_str()?)))
+        .collect();
+    let deps_of: BTreeMap<&str, Vec<&str>> = json["resolve"]["nodes"]
+        .as_array()?
+        .iter()
+        .filter_map(|node| {
+            let deps = node["deps"]
+                .as_array()?
+                .iter()
+                .filter_map(|dep| dep["pkg"].as_str())
+                .collect();
+            Some((node["id"].as_str()?, deps))
+        })
+        .collect();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut todo: Vec<&str> = name_of
+        .iter()
+        .filter(|(_, name)| packages.iter().any(|p| p == *name))
+        .map(|(id, _)| *id)
+        .collect();
+    while let Some(id) = todo.pop() {
+        if seen.insert(id) {
+            todo.extend(deps_of.get(id).into_iter().flatten().copied());
+        }
+    }
+    (!seen.is_empty()).then_some(seen.len())
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -384,6 +431,19 @@ fn run_build(
     // for the progress line, keep it in case cargo itself fails.
     let stderr = child.stderr.take().expect("piped");
     let progress = ui.progress();
+    // How many crates the build needs at most, worked out while it runs (a
+    // first build compiles about that many; a warm one, a few of them).
+    let total = Arc::new(OnceLock::new());
+    if progress.enabled() {
+        let total = Arc::clone(&total);
+        let root = root.to_owned();
+        let packages: Vec<String> = exercises.iter().map(|e| e.package(target)).collect();
+        std::thread::spawn(move || {
+            if let Some(count) = crates_needed(&root, &packages) {
+                let _ = total.set(count);
+            }
+        });
+    }
     let stderr_reader = std::thread::spawn(move || {
         let mut kept = String::new();
         let mut compiled = 0usize;
@@ -391,8 +451,11 @@ fn run_build(
             let trimmed = line.trim_start();
             if trimmed.starts_with("Compiling") {
                 compiled += 1;
+                let of = total.get().map_or(String::new(), |total: &usize| {
+                    format!(" of at most {total}")
+                });
                 progress.set(&format!(
-                    "Building the specs: {compiled} crates compiled ({})",
+                    "Building the specs: {compiled}{of} crates compiled ({})",
                     trimmed.trim_start_matches("Compiling ")
                 ));
             } else if trimmed.starts_with("Blocking") {
@@ -604,7 +667,22 @@ pub fn list_tests(binary: &Path, cwd: &Path) -> anyhow::Result<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::package_name;
+    use super::{crates_needed, package_name};
+
+    #[test]
+    fn the_crates_a_spec_build_needs_are_counted_from_the_resolve() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask sits in the workspace");
+        let one = crates_needed(root, &["downloader".to_owned()]).expect("cargo metadata works");
+        let two = crates_needed(root, &["downloader".to_owned(), "pubsub".to_owned()])
+            .expect("cargo metadata works");
+        // The downloader pulls in tokio, reqwest and the test kit: dozens of
+        // crates; a second exercise shares most of them; nothing unknown.
+        assert!(one > 30, "{one}");
+        assert!(two >= one && two < one + 20, "{one} then {two}");
+        assert_eq!(crates_needed(root, &["no-such-package".to_owned()]), None);
+    }
 
     #[test]
     fn package_names_are_read_from_both_shapes_of_package_id() {

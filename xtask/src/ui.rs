@@ -67,6 +67,11 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// Whether the line is shown at all (stderr is a terminal).
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
     /// Replaces the progress line with `message`.
     pub fn set(&self, message: &str) {
         if self.enabled {
