@@ -78,7 +78,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("specs/pipeline-stage/starter/Cargo.toml", "247f5f7645c4e279633bbd1c4802da7426c8321d85803397b4038468da56f775"),
     ("specs/pipeline-stage/starter/src/lib.rs", "df746497086f8c6bb5f1f543c36f8ad1e154f1431668bfb42f10b19898cf8d11"),
     ("specs/prime-pipeline/snapshots/prime_squares_0_to_100.snap", "1f2b79895895eaf5dd664fd1a026c302ad74a063b2c4acd0c73701cec226b603"),
-    ("specs/prime-pipeline/spec.rs", "9e44440ba28670ee02c6fc9fbede2389cc6205f7226b377910408eee816ec8d5"),
+    ("specs/prime-pipeline/spec.rs", "ddbae39db29fba65b277a4492485f544a46e92f7910a140b24c28209c39d8f72"),
     ("specs/prime-pipeline/starter/Cargo.toml", "544b3224c63ad67b224bd9e87f753ee51ae52183ca611cab49c2a4ab4b0db959"),
     ("specs/prime-pipeline/starter/src/lib.rs", "66dff8459d7c02a0b5e1e09e2a9face4f0275598456edcff4725d8c40fc12d40"),
     ("specs/pubsub/snapshots/topics_are_isolated.snap", "9d3a77b89f70f6f160a9c8abb329def463011287a61c0f14205f9875d7ec519c"),

@@ -729,7 +729,7 @@ fn a_race_that_shows_only_sometimes_is_caught_by_running_the_test_again() {
         "pub async fn publish(",
         "        if std::env::var_os(\"TEST_KIT_WORKER_THREADS\").is_some() {\n            \
          let subscribers: Vec<_> = match self.topics().as_ref().and_then(|t| t.get(topic).cloned()) {\n                \
-         Some(t) => t.subscribers.lock().unwrap().clone(),\n                None => return 0,\n            };\n            \
+         Some(t) => t.subscribers.lock().unwrap().to_vec(),\n                None => return 0,\n            };\n            \
          let mut reached = 0;\n            \
          for s in &subscribers {\n                \
          tokio::task::yield_now().await;\n                \
