@@ -38,6 +38,43 @@ fn snapshot_settings() -> insta::Settings {
     settings
 }
 
+/// Calls `merge` on a thread of its own (with the test's name, so that a
+/// panic in it is reported as the test's) and waits at most [`PATIENCE`] for
+/// it to return: a `merge` that waits for its threads never returns here,
+/// because they wait for a consumer that is the caller.
+fn merge_now<T: Send + 'static>(receivers: Vec<Receiver<T>>) -> Receiver<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut builder = std::thread::Builder::new();
+    if let Some(name) = std::thread::current().name() {
+        builder = builder.name(name.to_owned());
+    }
+    let inputs = receivers.len();
+    let caller = builder
+        .spawn(move || {
+            let _ = tx.send(merge(receivers));
+        })
+        .expect("start a thread to call merge");
+    match rx.recv_timeout(PATIENCE) {
+        Ok(merged) => {
+            caller.join().expect("the caller thread only sends");
+            merged
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match caller.join() {
+            Err(payload) => std::panic::resume_unwind(payload),
+            Ok(()) => unreachable!("the caller thread sends before it ends"),
+        },
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!(
+            "merge(<{inputs} inputs>) did not return within {PATIENCE:?}: it must start a thread per input and \
+             return the merged Receiver at once, without waiting for those threads (no `join`, no waiting for \
+             the inputs to close). Nobody reads the merged channel until merge returns, so threads that send \
+             to it wait for the caller while the caller waits for them. Go's `wg.Wait(); close(out)` runs in a \
+             goroutine of its own; in Rust, the channel closes by itself when the last Sender is dropped, so \
+             nothing needs to wait at all.\n{}",
+            test_kit::deadline::what_threads_do_now()
+        ),
+    }
+}
+
 /// `n` bounded crossbeam channels of capacity `cap`.
 fn channels<T>(n: usize, cap: usize) -> (Vec<Sender<T>>, Vec<Receiver<T>>) {
     (0..n).map(|_| channel::bounded(cap)).unzip()
@@ -74,9 +111,11 @@ fn drain<T>(merged: &Receiver<T>, what: &str) -> Vec<T> {
             Err(RecvTimeoutError::Disconnected) => return items,
             Err(RecvTimeoutError::Timeout) => panic!(
                 "{what}, but the merged channel stayed open, with nothing to receive, for {PATIENCE:?}: \
-                 something still holds a Sender of it. Usually that is merge's own Sender, not dropped after \
-                 cloning one for each thread; or a thread that never ends (one that keeps calling recv on a \
-                 closed input, say)"
+                 something still holds a Sender of it. merge's own Sender is dropped when merge returns, so \
+                 look for one that lives on: a thread that holds a Sender and never ends (one that keeps \
+                 calling recv on a closed input, or a closer that waits for something that never happens), \
+                 or a Sender kept where it outlives the call (a static, a struct that stays alive, \
+                 mem::forget)"
             ),
         }
     }
@@ -156,13 +195,13 @@ fn check_exactly_once(merged: &[u32], inputs: usize, per_input: u32, function: &
     }
 }
 
-/// When this times out: the merged channel never closes (merge still holds
-/// a Sender), or a producer blocks because nobody takes its items.
+/// When this times out: the merged channel never closes (a Sender lives on
+/// in a thread that never ends), or a producer blocks because nobody takes its items.
 #[test]
 fn merge_delivers_every_item_exactly_once() {
     run(|| {
         // Closed inputs, already full.
-        let merged = merge(vec![
+        let merged = merge_now(vec![
             closed_input(&[1, 2, 3]),
             closed_input(&[]),
             closed_input(&[10, 20]),
@@ -179,7 +218,7 @@ fn merge_delivers_every_item_exactly_once() {
 
         // Three producers at once, 300 items each, through small channels.
         let (senders, receivers) = channels(3, 2);
-        let merged = merge(receivers);
+        let merged = merge_now(receivers);
         let all = std::thread::scope(|scope| {
             for (k, tx) in senders.into_iter().enumerate() {
                 scope.spawn(move || {
@@ -208,7 +247,7 @@ fn a_quiet_input_does_not_hold_up_the_others() {
     run(|| {
         let (quiet_tx, quiet_rx) = channel::bounded::<u32>(1);
         let (busy_tx, busy_rx) = channel::bounded(4);
-        let merged = merge(vec![quiet_rx, busy_rx]);
+        let merged = merge_now(vec![quiet_rx, busy_rx]);
         for item in [7, 8, 9] {
             send_on(&busy_tx, 1, item);
             match merged.recv_timeout(PATIENCE) {
@@ -225,13 +264,13 @@ fn a_quiet_input_does_not_hold_up_the_others() {
     });
 }
 
-/// When this times out: the merged channel never closes (merge still holds
-/// a Sender).
+/// When this times out: the merged channel never closes (a Sender lives on
+/// in a thread that never ends).
 #[test]
 fn merge_stays_open_while_any_input_is_open() {
     run(|| {
         let (mut senders, receivers) = channels::<u32>(3, 1);
-        let merged = merge(receivers);
+        let merged = merge_now(receivers);
         let last = senders.pop().expect("three senders");
         drop(senders); // Inputs 0 and 1 close; input 2 stays open.
         match merged.recv_timeout(Duration::from_millis(50)) {
@@ -254,14 +293,14 @@ fn merge_stays_open_while_any_input_is_open() {
     });
 }
 
-/// When this times out: the merged channel never closes (merge still holds
-/// a Sender, or a thread never ends).
+/// When this times out: the merged channel never closes (a thread that
+/// holds a Sender never ends), or merge waits for its threads before it returns.
 #[test]
 fn merge_closes_once_every_input_has_closed() {
     run(|| {
         let snapshot = ThreadSnapshot::take();
         let (senders, receivers) = channels(3, 4);
-        let merged = merge(receivers);
+        let merged = merge_now(receivers);
         for (k, tx) in senders.iter().enumerate() {
             send_on(tx, k, k as u32);
         }
@@ -279,12 +318,12 @@ fn merge_closes_once_every_input_has_closed() {
 #[test]
 fn merging_no_inputs_gives_a_closed_channel() {
     run(|| {
-        let merged = merge(Vec::<Receiver<u32>>::new());
+        let merged = merge_now(Vec::<Receiver<u32>>::new());
         match merged.recv_timeout(PATIENCE) {
             Err(RecvTimeoutError::Disconnected) => {}
             Err(RecvTimeoutError::Timeout) => panic!(
                 "merge(vec![]) returned a channel that was still open {PATIENCE:?} later: with no inputs, nothing \
-                 will ever come, so it must be closed from the start (drop merge's own Sender)"
+                 will ever come, so it must be closed from the start: with no threads, the only Sender is merge's own, and it must not outlive the call"
             ),
             Ok(item) => panic!("merge(vec![]) yielded {item}"),
         }
@@ -295,7 +334,7 @@ fn merging_no_inputs_gives_a_closed_channel() {
 fn the_merged_channel_is_bounded() {
     run(|| {
         let (tx, rx) = channel::bounded::<u32>(1);
-        let merged = merge(vec![rx]);
+        let merged = merge_now(vec![rx]);
         let capacity = merged.capacity();
         drop(tx);
         drain(&merged, "the one input closed");
@@ -319,7 +358,7 @@ fn dropping_the_merged_receiver_stops_the_forwarders() {
     run(|| {
         let snapshot = ThreadSnapshot::take();
         let (senders, receivers) = channels::<u32>(2, 1);
-        let merged = merge(receivers);
+        let merged = merge_now(receivers);
         for (k, tx) in senders.iter().enumerate() {
             send_on(tx, k, k as u32);
         }
@@ -389,8 +428,8 @@ async fn next<T>(merged: &mut mpsc::Receiver<T>) -> Result<Option<T>, ()> {
         .map_err(|_| ())
 }
 
-/// When this times out: the merged channel never closes (merge_tasks still
-/// holds a Sender), or a producer blocks because nobody takes its items.
+/// When this times out: the merged channel never closes (a task that holds
+/// a Sender never ends), or a producer blocks because nobody takes its items.
 #[test]
 fn merge_tasks_delivers_every_item_exactly_once() {
     test_kit::Harness::new()
@@ -417,7 +456,8 @@ fn merge_tasks_delivers_every_item_exactly_once() {
                     Err(_) => panic!(
                         "three producers sent 200 items each and closed their channels, but the merged channel \
                          stayed open, with nothing to receive, for {PATIENCE:?}: something still holds a Sender \
-                         of it (merge_tasks' own, not dropped after cloning one for each task?)"
+                         of it. merge_tasks' own is dropped when it returns, so look for one that lives on: a \
+                         task that holds a Sender and never ends, or a Sender kept where it outlives the call"
                     ),
                 }
             }
@@ -474,8 +514,8 @@ fn merge_tasks_passes_each_item_on_at_once() {
     });
 }
 
-/// When this times out: the merged channel never closes (merge_tasks still
-/// holds a Sender, or a task never ends).
+/// When this times out: the merged channel never closes (a task that holds
+/// a Sender never ends).
 #[test]
 fn merge_tasks_closes_exactly_when_the_last_input_closes() {
     run_paused(|| async {
@@ -499,8 +539,8 @@ fn merge_tasks_closes_exactly_when_the_last_input_closes() {
                 }
                 Err(()) => panic!(
                     "the inputs sent one item each and closed at 1 s, 2 s and 3 s, but the merged channel was still \
-                     open at {:?} (virtual time), after {timeline:?}: something still holds a Sender of it \
-                     (merge_tasks' own, not dropped?), or a task that forwards never ends. {THREADS_HINT}",
+                     open at {:?} (virtual time), after {timeline:?}: something still holds a Sender of it: a \
+                     task that forwards and never ends, or a Sender kept where it outlives the call. {THREADS_HINT}",
                     start.elapsed()
                 ),
             }
@@ -533,7 +573,7 @@ fn merge_tasks_of_no_inputs_is_closed_at_once() {
             Ok(Some(item)) => panic!("merge_tasks(vec![]) yielded {item}"),
             Err(()) => panic!(
                 "merge_tasks(vec![]) returned a channel that was still open after {VIRTUAL_PATIENCE:?}: with no \
-                 inputs it must be closed from the start (drop merge_tasks' own Sender)"
+                 inputs it must be closed from the start: with no tasks, the only Sender is merge_tasks' own, and it must not outlive the call"
             ),
         }
     });

@@ -52,7 +52,10 @@
 //!
 //! Read the book's Fan-out and fan-in chapter first (`cargo xtask book
 //! --open`), its fan-in sections above all: this exercise is that merge, by
-//! hand, without the cancel signal.
+//! hand, without the cancel signal, and without a scope: start the threads
+//! with `std::thread::spawn` and the tasks with `tokio::spawn`, and return
+//! at once. Nobody joins them; each ends when its input closes (or when the
+//! merged channel's receiver is dropped).
 
 // TODO: remove this line when you are done: it keeps the compiler quiet about
 // the parameters and imports the starter code does not use yet.

@@ -84,7 +84,8 @@ pub fn merge<T: Send + 'static>(receivers: Vec<Receiver<T>>) -> Receiver<T> {
             .expect("the OS refused to start a thread");
     }
     // The forwarders hold the only Senders now: the merged channel closes
-    // when the last of them returns.
+    // when the last of them returns. (Returning drops ours too; dropping it
+    // here says so where the rule matters.)
     drop(merged_tx);
     merged_rx
 }
