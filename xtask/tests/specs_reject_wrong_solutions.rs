@@ -94,6 +94,15 @@ fn judge_fixtures(exercise: &str) -> BTreeMap<String, Judged> {
         .unwrap();
         packages.push((name, package));
     }
+    // Each fixture is built once: incremental state for it would only take
+    // disk (tens of MB a fixture, gigabytes over all of them).
+    let mut manifest = fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+    for (_, package) in &packages {
+        manifest.push_str(&format!(
+            "\n[profile.dev.package.{package}]\nincremental = false\n"
+        ));
+    }
+    fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
 
     let mut build = Command::new(env!("CARGO"));
     build
