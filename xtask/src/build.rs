@@ -38,6 +38,9 @@ use crate::ui::Ui;
 pub enum Built {
     /// The spec's test binary.
     Binary(PathBuf),
+    /// A spec binary linked with a library this checker did not build (see
+    /// [`library_is_ours`]): cleaned and built again before anything runs.
+    Stale(PathBuf),
     /// The crate (or its spec) does not compile.
     Errors(Vec<CompileError>),
     /// A file the spec depends on is not the one that shipped.
@@ -344,6 +347,7 @@ pub fn build(
         .copied()
         .filter(|exercise| match outcome.get(exercise.name) {
             Some(Built::Binary(binary)) => !built_here(binary, &root.join(exercise.dir(target))),
+            Some(Built::Stale(_)) => true,
             _ => false,
         })
         .collect();
@@ -366,9 +370,16 @@ pub fn build(
             outcome.insert(name, again);
         }
         for exercise in &stale {
-            if let Some(Built::Binary(binary)) = outcome.get(exercise.name)
-                && !built_here(binary, &root.join(exercise.dir(target)))
-            {
+            let again = match outcome.get(exercise.name) {
+                Some(Built::Binary(binary))
+                    if !built_here(binary, &root.join(exercise.dir(target))) =>
+                {
+                    Some(binary.clone())
+                }
+                Some(Built::Stale(binary)) => Some(binary.clone()),
+                _ => None,
+            };
+            if let Some(binary) = again {
                 outcome.insert(
                     exercise.name,
                     Built::Refused(format!(
@@ -382,6 +393,30 @@ pub fn build(
     }
     built.extend(outcome);
     Ok(built)
+}
+
+/// Whether the exercise's library file is the one this checker built (and
+/// notes it, when cargo has just built it). Cargo names a workspace crate's
+/// output by its path *relative to the workspace*, so two copies of the
+/// workshop sharing one target folder write the same file, and a copy whose
+/// sources are older than the other's build finds it fresh: its spec would
+/// run against the other copy's code. A library cargo reused is trusted only
+/// if it is still the file, with the time, that this checker noted when it
+/// built it.
+fn library_is_ours(root: &Path, package: &str, rlib: &Path, fresh: bool) -> bool {
+    let Some(mtime) = std::fs::metadata(rlib)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+    else {
+        return true; // Nothing to compare: cargo's word stands.
+    };
+    if !fresh {
+        crate::state::record_built_library(root, package, rlib, mtime);
+        return true;
+    }
+    crate::state::built_library(root, package) == Some((rlib.display().to_string(), mtime))
 }
 
 /// Whether the spec binary was compiled from the crate in `crate_dir`, as
@@ -481,6 +516,7 @@ fn run_build(
             .copied()
     };
     let mut binaries: BTreeMap<&'static str, PathBuf> = BTreeMap::new();
+    let mut libraries: BTreeMap<&'static str, (PathBuf, bool)> = BTreeMap::new();
     let mut errors: BTreeMap<&'static str, Vec<CompileError>> = BTreeMap::new();
     let mut refused: BTreeMap<&'static str, String> = BTreeMap::new();
     let mut support_edits: Vec<Edited> = Vec::new();
@@ -522,6 +558,22 @@ fn run_build(
                              of the workspace's Cargo.toml and .cargo/config.toml"
                         )
                     });
+                }
+                // The exercise's own library: where it is, and whether cargo
+                // reused it as it was.
+                let is_lib = profile["test"] != true
+                    && message["target"]["kind"]
+                        .as_array()
+                        .is_some_and(|kinds| kinds.iter().any(|k| k == "lib"));
+                if is_lib
+                    && let Some(rlib) = message["filenames"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .find(|f| f.ends_with(".rlib"))
+                {
+                    libraries.insert(exercise, (PathBuf::from(rlib), message["fresh"] == true));
                 }
                 let is_spec = crate_name == "spec" && profile["test"] == true;
                 if let (true, Some(executable)) = (is_spec, message["executable"].as_str()) {
@@ -595,7 +647,14 @@ fn run_build(
             errors.sort_by_key(|error| error.learner_location.is_none());
             Built::Errors(errors)
         } else if let Some(binary) = binaries.remove(exercise.name) {
-            Built::Binary(binary)
+            match libraries.get(exercise.name) {
+                Some((rlib, fresh))
+                    if !library_is_ours(root, &exercise.package(target), rlib, *fresh) =>
+                {
+                    Built::Stale(binary)
+                }
+                _ => Built::Binary(binary),
+            }
         } else {
             // Nothing for this exercise, neither a binary nor an error of
             // its own: something it depends on failed. Say what cargo said.

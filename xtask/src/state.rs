@@ -109,6 +109,38 @@ pub fn timestamp() -> String {
     )
 }
 
+/// Where the checker notes which library build of each exercise it made
+/// itself, so that it can tell one that another copy of the workshop made in
+/// a shared target folder (see [`crate::build`]).
+fn builds_file(root: &Path) -> PathBuf {
+    dir(root).join("builds.json")
+}
+
+/// The library file of `package` and its modification time (nanoseconds
+/// since the epoch), as this checker last left it; `None` if never noted.
+pub fn built_library(root: &Path, package: &str) -> Option<(String, u128)> {
+    let text = std::fs::read_to_string(builds_file(root)).ok()?;
+    let all: Value = serde_json::from_str(&text).ok()?;
+    let entry = &all[package];
+    Some((
+        entry["rlib"].as_str()?.to_owned(),
+        entry["mtime_ns"].as_str()?.parse().ok()?,
+    ))
+}
+
+/// Notes the library file of `package` and its modification time.
+pub fn record_built_library(root: &Path, package: &str, rlib: &Path, mtime_ns: u128) {
+    let mut all: Value = std::fs::read_to_string(builds_file(root))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .filter(Value::is_object)
+        .unwrap_or_else(|| json!({}));
+    all[package] = json!({ "rlib": rlib.display().to_string(), "mtime_ns": mtime_ns.to_string() });
+    if std::fs::create_dir_all(dir(root)).is_ok() {
+        let _ = std::fs::write(builds_file(root), all.to_string());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -800,3 +800,38 @@ fn absurd_time_limits_are_refused_with_a_clear_error() {
         );
     }
 }
+
+/// Two copies of the workshop sharing one target folder (one CARGO_TARGET_DIR
+/// for every project is a common setup): cargo names a workspace crate's
+/// output by its path inside the workspace, so both copies' `pubsub` library
+/// is one file, and the copy whose sources are older finds the other's build
+/// fresh. Here the two are this repository (whose exercises are the
+/// untouched starters, as CI checks) and a copy whose test kit is reached by
+/// another path, so that their spec binaries differ while the library is
+/// shared: the repository's spec must not run against the copy's code.
+#[test]
+fn a_copy_sharing_the_target_folder_cannot_lend_its_build() {
+    let _serial = one_at_a_time();
+    let root = common::root();
+    let starter = fs::read_to_string(root.join("specs/pubsub/starter/src/lib.rs")).unwrap();
+    assert_eq!(
+        fs::read_to_string(root.join("exercises/pubsub/src/lib.rs")).unwrap(),
+        starter,
+        "this test needs exercises/pubsub to be the untouched starter"
+    );
+    let solved = Workspace::new();
+    solved.solve("pubsub");
+    let (code, output) = solved.check(&["check", "pubsub", "--stress", "0"]);
+    assert_eq!(code, 0, "{output}");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["check", "pubsub", "--plain", "--stress", "0"])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", common::target_dir())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("pubsub: not started"), "{text}");
+    // And back: the copy is judged on its own code again.
+    let (code, output) = solved.check(&["check", "pubsub", "--stress", "0"]);
+    assert_eq!(code, 0, "{output}");
+}
