@@ -60,7 +60,7 @@ fn judge(exercise: &str, fixture: &str, binary: &Path) -> Judged {
 }
 
 /// Builds every fixture of `exercise` and runs its spec on each.
-fn judge_fixtures(exercise: &str) -> BTreeMap<String, Judged> {
+fn judge_fixtures(exercise: &str) -> BTreeMap<String, (Judged, PathBuf)> {
     let dir = tempfile::tempdir().unwrap();
     common::prepare(dir.path(), "\"fixtures/*\"");
     let exercise_dir = common::root().join("exercises").join(exercise);
@@ -158,7 +158,7 @@ fn judge_fixtures(exercise: &str) -> BTreeMap<String, Judged> {
                         return;
                     };
                     let judged = judge(exercise, &name, &binary);
-                    outcomes.lock().unwrap().insert(name, judged);
+                    outcomes.lock().unwrap().insert(name, (judged, binary));
                 }
             });
         }
@@ -166,132 +166,155 @@ fn judge_fixtures(exercise: &str) -> BTreeMap<String, Judged> {
     outcomes.into_inner().unwrap()
 }
 
+/// What is wrong with the checker's judgement of one fixture (nothing, if
+/// the fixture is judged as its header says).
+fn problems_of(exercise: &str, name: &str, judged: &Judged) -> Vec<String> {
+    let mut problems = Vec::new();
+    let header = &judged.json["fixture"];
+    let verdict = judged.exercise()["verdict"].as_str().unwrap_or_default();
+    let report = || serde_json::to_string_pretty(judged.exercise()).unwrap_or_default();
+    if let Some(error) = header["error"].as_str() {
+        problems.push(format!("{exercise}/{name}: {error}"));
+        return problems;
+    }
+    if header["right"] == true {
+        if verdict != "passed" {
+            problems.push(format!(
+                "{exercise}/{name} is a correct solution, but the checker says {verdict}:\n{}",
+                report()
+            ));
+        }
+        return problems;
+    }
+    if verdict == "passed" {
+        problems.push(format!(
+            "{exercise}/{name} is wrong, but the checker passed it"
+        ));
+        return problems;
+    }
+    if verdict != "failing" {
+        problems.push(format!(
+            "{exercise}/{name}: the checker says {verdict}, not failing: a fixture must be judged, \
+             not refused:\n{}",
+            report()
+        ));
+        return problems;
+    }
+    let place = header["book_place"].as_str().unwrap_or_default();
+    if place.split(" > ").count() != 3 {
+        problems.push(format!(
+            "{exercise}/{name}: `book: {}` does not name a page of SUMMARY.md and one of its headings \
+             (the checker reads it as {place:?})",
+            header["book"]
+        ));
+    }
+    for failure in header["fails"].as_array().into_iter().flatten() {
+        let test = failure["test"].as_str().unwrap_or_default();
+        let words = failure["words"].as_str().unwrap_or_default();
+        let Some(result) = judged.test(test) else {
+            problems.push(format!(
+                "{exercise}/{name}: `fails: {test}`: the spec has no such test"
+            ));
+            return problems;
+        };
+        if result["verdict"] == "passed" {
+            problems.push(format!(
+                "{exercise}/{name}: `{test}` should fail (saying {words:?}), but it passed"
+            ));
+            return problems;
+        }
+        let text = format!(
+            "{}\n{}",
+            result["message"].as_str().unwrap_or_default(),
+            result["snapshot_diff"].as_str().unwrap_or_default()
+        );
+        if !text.contains(words) {
+            problems.push(format!(
+                "{exercise}/{name}: `{test}` is {}, but its message does not say {words:?}:\n{text}",
+                result["label"]
+            ));
+        }
+        if failure["verdict"].is_null() && result["label"] != "failing" {
+            problems.push(format!(
+                "{exercise}/{name}: `{test}` is {}; a `fails:` line without a verdict means failing: \
+                 write `fails: {test} ({})`",
+                result["label"],
+                result["label"].as_str().unwrap_or_default()
+            ));
+        }
+        if let Some(wanted) = failure["verdict"].as_str()
+            && result["label"] != wanted
+        {
+            problems.push(format!(
+                "{exercise}/{name}: `{test}` is {}, but the fixture (and the book) says {wanted}",
+                result["label"]
+            ));
+        }
+    }
+    let recognised: Vec<&str> = judged.exercise()["mistakes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["fixture"].as_str())
+        .collect();
+    let mut expected: Vec<&str> = header["like"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|like| like.as_str())
+        .chain([name])
+        .collect();
+    expected.sort_unstable();
+    if recognised != expected {
+        let failed: Vec<String> = judged.exercise()["tests"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|t| t["verdict"] != "passed")
+            .map(|t| {
+                format!(
+                    "\n    {} ({}): {}",
+                    t["name"].as_str().unwrap_or("?"),
+                    t["label"].as_str().unwrap_or("?"),
+                    t["message"]
+                        .as_str()
+                        .unwrap_or("")
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                )
+            })
+            .collect();
+        problems.push(format!(
+            "{exercise}/{name} is recognised as {recognised:?}, not as {expected:?}: make its `fails:` \
+             lines a signature no other fixture of {exercise} shares (naming every test it fails makes \
+             it exact), or declare the look-alikes the spec cannot tell apart (`//! like:`). It fails:{}",
+            failed.join("")
+        ));
+    }
+    problems
+}
+
 fn check_exercise(exercise: &str) {
     let outcomes = judge_fixtures(exercise);
     let mut problems = Vec::new();
-    for (name, judged) in &outcomes {
-        let header = &judged.json["fixture"];
-        let verdict = judged.exercise()["verdict"].as_str().unwrap_or_default();
-        let report = || serde_json::to_string_pretty(judged.exercise()).unwrap_or_default();
-        if let Some(error) = header["error"].as_str() {
-            problems.push(format!("{exercise}/{name}: {error}"));
-            continue;
-        }
-        if header["right"] == true {
-            if verdict != "passed" {
-                problems.push(format!(
-                    "{exercise}/{name} is a correct solution, but the checker says {verdict}:\n{}",
-                    report()
-                ));
-            }
-            continue;
-        }
-        if verdict == "passed" {
-            problems.push(format!(
-                "{exercise}/{name} is wrong, but the checker passed it"
-            ));
-            continue;
-        }
-        if verdict != "failing" {
-            problems.push(format!(
-                "{exercise}/{name}: the checker says {verdict}, not failing: a fixture must be judged, \
-                 not refused:\n{}",
-                report()
-            ));
-            continue;
-        }
-        let place = header["book_place"].as_str().unwrap_or_default();
-        if place.split(" > ").count() != 3 {
-            problems.push(format!(
-                "{exercise}/{name}: `book: {}` does not name a page of SUMMARY.md and one of its headings \
-                 (the checker reads it as {place:?})",
-                header["book"]
-            ));
-        }
-        for failure in header["fails"].as_array().into_iter().flatten() {
-            let test = failure["test"].as_str().unwrap_or_default();
-            let words = failure["words"].as_str().unwrap_or_default();
-            let Some(result) = judged.test(test) else {
-                problems.push(format!(
-                    "{exercise}/{name}: `fails: {test}`: the spec has no such test"
-                ));
-                continue;
-            };
-            if result["verdict"] == "passed" {
-                problems.push(format!(
-                    "{exercise}/{name}: `{test}` should fail (saying {words:?}), but it passed"
-                ));
-                continue;
-            }
-            let text = format!(
-                "{}\n{}",
-                result["message"].as_str().unwrap_or_default(),
-                result["snapshot_diff"].as_str().unwrap_or_default()
-            );
-            if !text.contains(words) {
-                problems.push(format!(
-                    "{exercise}/{name}: `{test}` is {}, but its message does not say {words:?}:\n{text}",
-                    result["label"]
-                ));
-            }
-            if failure["verdict"].is_null() && result["label"] != "failing" {
-                problems.push(format!(
-                    "{exercise}/{name}: `{test}` is {}; a `fails:` line without a verdict means failing: \
-                     write `fails: {test} ({})`",
-                    result["label"],
-                    result["label"].as_str().unwrap_or_default()
-                ));
-            }
-            if let Some(wanted) = failure["verdict"].as_str()
-                && result["label"] != wanted
-            {
-                problems.push(format!(
-                    "{exercise}/{name}: `{test}` is {}, but the fixture (and the book) says {wanted}",
-                    result["label"]
-                ));
+    for (name, (judged, binary)) in &outcomes {
+        let mut found = problems_of(exercise, name, judged);
+        // Which tests a wrong design fails can depend on timing on a loaded
+        // machine (a sleep that makes a client time out, a send timeout that
+        // expires): judge it again, twice at most, before calling its
+        // signature wrong. A right fixture gets no second chance: a correct
+        // design must pass every time.
+        if !found.is_empty() && judged.json["fixture"]["right"] != true {
+            for _ in 0..2 {
+                let again = problems_of(exercise, name, &judge(exercise, name, binary));
+                if again.is_empty() {
+                    found = again;
+                    break;
+                }
             }
         }
-        let recognised: Vec<&str> = judged.exercise()["mistakes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|m| m["fixture"].as_str())
-            .collect();
-        let mut expected: Vec<&str> = header["like"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|like| like.as_str())
-            .chain([name.as_str()])
-            .collect();
-        expected.sort_unstable();
-        if recognised != expected {
-            let failed: Vec<String> = judged.exercise()["tests"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|t| t["verdict"] != "passed")
-                .map(|t| {
-                    format!(
-                        "\n    {} ({}): {}",
-                        t["name"].as_str().unwrap_or("?"),
-                        t["label"].as_str().unwrap_or("?"),
-                        t["message"]
-                            .as_str()
-                            .unwrap_or("")
-                            .lines()
-                            .next()
-                            .unwrap_or("")
-                    )
-                })
-                .collect();
-            problems.push(format!(
-                "{exercise}/{name} is recognised as {recognised:?}, not as {expected:?}: make its `fails:` \
-                 lines a signature no other fixture of {exercise} shares (naming every test it fails makes \
-                 it exact), or declare the look-alikes the spec cannot tell apart (`//! like:`). It fails:{}",
-                failed.join("")
-            ));
-        }
+        problems.extend(found);
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
