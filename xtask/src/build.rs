@@ -366,7 +366,10 @@ pub fn build(
                 exercise.package(target)
             );
         }
-        for (name, again) in run_build(root, &stale, target, &members, ui)? {
+        // `cargo clean -p` removes files by target name, and every spec
+        // target is named `spec`: the other exercises' spec binaries may be
+        // gone too, so build them all again (the others are quick: relinked).
+        for (name, again) in run_build(root, &to_build, target, &members, ui)? {
             outcome.insert(name, again);
         }
         for exercise in &stale {
