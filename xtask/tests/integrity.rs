@@ -220,23 +220,23 @@ fn an_exit_call_during_a_test_is_a_crash_not_a_pass() {
     );
     let output = check_fault(&workspace, &["--timeout", "5"], &[], false);
     assert!(
-        output.contains("✗ downloader:")
-            && output.contains("✗ prime-pipeline:")
-            && output.contains("✗ pubsub:"),
+        flat(&output).contains("✗ downloader:")
+            && flat(&output).contains("✗ prime-pipeline:")
+            && flat(&output).contains("✗ pubsub:"),
         "{output}"
     );
     assert!(
-        output.contains(": crashed")
-            && output.contains("exited (exit code 0) before the test finished")
+        flat(&output).contains(": crashed")
+            && flat(&output).contains("exited (exit code 0) before the test finished")
             && output.contains("`std::process::exit`"),
         "an exit is reported as a crash, in words: {output}"
     );
     assert!(
-        output.contains("exited (exit code 1) before the test finished"),
+        flat(&output).contains("exited (exit code 1) before the test finished"),
         "{output}"
     );
-    assert!(!output.contains("exit status exit status"), "{output}");
-    assert!(output.contains("0 of 3 exercises pass."), "{output}");
+    assert!(!flat(&output).contains("exit status exit status"), "{output}");
+    assert!(flat(&output).contains("0 of 3 exercises pass."), "{output}");
 }
 
 #[test]
@@ -295,7 +295,7 @@ fn every_process_a_test_starts_is_ended_and_named() {
         ),
     );
     let output = check_fault(&workspace, &[], &tags, false);
-    assert!(output.contains(": leaked"), "{output}");
+    assert!(flat(&output).contains(": leaked"), "{output}");
     for tag in &tags {
         assert!(
             output.contains(&sleep_arg(tag)),
@@ -303,11 +303,11 @@ fn every_process_a_test_starts_is_ended_and_named() {
         );
     }
     assert!(
-        output.contains("left 1 process running after it ended")
-            || output.contains("processes running after it ended"),
+        flat(&output).contains("left 1 process running after it ended")
+            || flat(&output).contains("processes running after it ended"),
         "{output}"
     );
-    assert!(output.contains("0 of 3 exercises pass."), "{output}");
+    assert!(flat(&output).contains("0 of 3 exercises pass."), "{output}");
 }
 
 #[test]
@@ -335,13 +335,13 @@ fn output_is_kept_when_a_leftover_process_holds_the_pipes() {
         false,
     );
     assert!(
-        output.contains("○ downloader: not started")
+        flat(&output).contains("○ downloader: not started")
             && output.contains(
                 "Every test stops at a todo!() (the first at exercises/downloader/src/lib.rs"
             ),
         "the panic message was read although the pipes stayed open: {output}"
     );
-    assert!(!output.contains("without a panic message"), "{output}");
+    assert!(!flat(&output).contains("without a panic message"), "{output}");
 }
 
 #[test]
@@ -385,10 +385,10 @@ fn a_build_script_is_refused_before_it_can_run() {
         "the build script never ran"
     );
     assert!(
-        output.contains("✗ downloader: cannot be judged") && output.contains("has a build script"),
+        flat(&output).contains("✗ downloader: cannot be judged") && flat(&output).contains("has a build script"),
         "{output}"
     );
-    assert!(output.contains("✗ pubsub: cannot be judged"), "{output}");
+    assert!(flat(&output).contains("✗ pubsub: cannot be judged"), "{output}");
 }
 
 /// The wrong downloader that shouts its bodies, and code that makes the
@@ -437,13 +437,13 @@ fn code_that_rewrites_the_spec_or_its_snapshots_while_tested_gets_no_pass() {
     );
     let output = check_fault(&workspace, &["downloader", "pubsub"], &[], true);
     assert!(
-        output.contains("✗ downloader: ")
-            && (output.contains("snapshot assertion")
-                || output.contains("✗ downloader: spec edited")),
+        flat(&output).contains("✗ downloader: ")
+            && (flat(&output).contains("snapshot assertion")
+                || flat(&output).contains("✗ downloader: spec edited")),
         "the private copy decided, not the rewritten file: {output}"
     );
     assert!(
-        output.contains("✗ pubsub: spec edited") && output.contains("specs/pubsub/spec.rs"),
+        flat(&output).contains("✗ pubsub: spec edited") && output.contains("specs/pubsub/spec.rs"),
         "{output}"
     );
 
@@ -457,10 +457,10 @@ fn code_that_rewrites_the_spec_or_its_snapshots_while_tested_gets_no_pass() {
         ),
     );
     let output = check_fault(&workspace, &["downloader"], &[], true);
-    assert!(output.contains("✗ downloader: spec edited"), "{output}");
+    assert!(flat(&output).contains("✗ downloader: spec edited"), "{output}");
     assert!(
-        output.contains("private copy")
-            && output.contains("A test changed a snapshot while it ran"),
+        flat(&output).contains("private copy")
+            && flat(&output).contains("A test changed a snapshot while it ran"),
         "the report says a test changed a snapshot: {output}"
     );
 }
@@ -550,15 +550,15 @@ fn a_cargo_toml_that_moves_the_spec_or_brings_foreign_crates_is_refused() {
     .unwrap();
     let output = check_fault(&workspace, &[], &[], true);
     assert!(
-        output.contains("✗ downloader: cannot be judged") && output.contains("runs from"),
+        flat(&output).contains("✗ downloader: cannot be judged") && flat(&output).contains("runs from"),
         "{output}"
     );
     assert!(
-        output.contains("✗ pubsub: cannot be judged") && output.contains("renames the dependency"),
+        flat(&output).contains("✗ pubsub: cannot be judged") && flat(&output).contains("renames the dependency"),
         "{output}"
     );
     assert!(
-        output.contains("✗ prime-pipeline: cannot be judged")
+        flat(&output).contains("✗ prime-pipeline: cannot be judged")
             && flat(&output).contains("outside the workshop"),
         "{output}"
     );
@@ -581,12 +581,12 @@ fn one_exercise_that_does_not_compile_leaves_the_others_their_verdicts() {
     assert_no_control_characters(&output);
     assert_eq!(code, 1, "{output}");
     assert!(
-        output.contains("✗ downloader: does not compile"),
+        flat(&output).contains("✗ downloader: does not compile"),
         "{output}"
     );
-    assert!(output.contains("○ prime-pipeline: not started"), "{output}");
-    assert!(output.contains("✓ pubsub: passed"), "{output}");
-    assert!(!output.contains("not because of an exercise"), "{output}");
+    assert!(flat(&output).contains("○ prime-pipeline: not started"), "{output}");
+    assert!(flat(&output).contains("✓ pubsub: passed"), "{output}");
+    assert!(!flat(&output).contains("not because of an exercise"), "{output}");
 }
 
 #[test]
@@ -651,11 +651,11 @@ fn a_panic_message_printed_while_unwinding_does_not_decide_the_verdict() {
     );
     let output = check_fault(&workspace, &["downloader"], &[], false);
     assert!(
-        output.contains("ran one at a time"),
+        flat(&output).contains("ran one at a time"),
         "the first panic, the assertion's, decides: {output}"
     );
     assert!(
-        !output.contains("not started") && !output.contains("stops at the todo!()"),
+        !flat(&output).contains("not started") && !flat(&output).contains("stops at the todo!()"),
         "{output}"
     );
 }
@@ -682,17 +682,17 @@ fn a_test_that_keeps_allocating_is_stopped_with_a_verdict_of_its_own() {
     );
     let output = check_fault(&workspace, &["pubsub", "--jobs", "1"], &[], false);
     assert!(
-        output.contains("publishing_to_a_topic_nobody_listens_to_returns_0: used too much memory"),
+        flat(&output).contains("publishing_to_a_topic_nobody_listens_to_returns_0: used too much memory"),
         "{output}"
     );
     assert!(
-        output.contains("a_late_subscriber_sees_nothing_older: used too much memory")
-            && output.contains("an allocation failed"),
+        flat(&output).contains("a_late_subscriber_sees_nothing_older: used too much memory")
+            && flat(&output).contains("an allocation failed"),
         "{output}"
     );
     assert!(
-        output.contains("used more than 1 GiB of memory")
-            || output.contains("of memory when it was stopped"),
+        flat(&output).contains("used more than 1 GiB of memory")
+            || flat(&output).contains("of memory when it was stopped"),
         "{output}"
     );
     assert!(!output.contains("deadlock"), "{output}");
@@ -712,12 +712,12 @@ fn a_panic_in_drop_while_unwinding_still_shows_the_first_panic() {
         ),
     );
     let output = check_fault(&workspace, &["prime-pipeline"], &[], false);
-    assert!(output.contains(": crashed"), "{output}");
+    assert!(flat(&output).contains(": crashed"), "{output}");
     assert!(
-        output.contains("the real problem: a range I did not expect"),
+        flat(&output).contains("the real problem: a range I did not expect"),
         "the learner's own panic is shown: {output}"
     );
-    assert!(output.contains("a panic while another panic"), "{output}");
+    assert!(flat(&output).contains("a panic while another panic"), "{output}");
 }
 
 #[test]
@@ -757,7 +757,7 @@ fn a_spec_binary_replaced_while_the_tests_run_is_not_judged() {
     );
     let output = check_fault(&workspace, &["pubsub", "--jobs", "1"], &[], false);
     assert!(
-        output.contains("✗ pubsub: cannot be judged") && output.contains("was replaced or changed"),
+        flat(&output).contains("✗ pubsub: cannot be judged") && flat(&output).contains("was replaced or changed"),
         "{output}"
     );
 }
@@ -777,7 +777,7 @@ fn a_dependency_missing_from_the_lock_file_is_a_clear_error_and_the_lock_file_is
     let (code, output) = workspace.check(&["check", "pubsub"]);
     assert_eq!(code, 2, "{output}");
     assert!(
-        output.contains("Cargo.lock") && output.contains("cargo build --workspace"),
+        output.contains("Cargo.lock") && flat(&output).contains("cargo build --workspace"),
         "{output}"
     );
     assert_eq!(
@@ -795,7 +795,7 @@ fn absurd_time_limits_are_refused_with_a_clear_error() {
         let (code, output) = workspace.check(&["check", "pubsub", &format!("--timeout={limit}")]);
         assert_eq!(code, 2, "--timeout {limit}: {output}");
         assert!(
-            output.contains("--timeout must be a number of seconds"),
+            flat(&output).contains("--timeout must be a number of seconds"),
             "--timeout {limit}: {output}"
         );
     }
