@@ -235,7 +235,10 @@ fn an_exit_call_during_a_test_is_a_crash_not_a_pass() {
         flat(&output).contains("exited (exit code 1) before the test finished"),
         "{output}"
     );
-    assert!(!flat(&output).contains("exit status exit status"), "{output}");
+    assert!(
+        !flat(&output).contains("exit status exit status"),
+        "{output}"
+    );
     assert!(flat(&output).contains("0 of 3 exercises pass."), "{output}");
 }
 
@@ -341,7 +344,10 @@ fn output_is_kept_when_a_leftover_process_holds_the_pipes() {
             ),
         "the panic message was read although the pipes stayed open: {output}"
     );
-    assert!(!flat(&output).contains("without a panic message"), "{output}");
+    assert!(
+        !flat(&output).contains("without a panic message"),
+        "{output}"
+    );
 }
 
 #[test]
@@ -385,10 +391,14 @@ fn a_build_script_is_refused_before_it_can_run() {
         "the build script never ran"
     );
     assert!(
-        flat(&output).contains("✗ downloader: cannot be judged") && flat(&output).contains("has a build script"),
+        flat(&output).contains("✗ downloader: cannot be judged")
+            && flat(&output).contains("has a build script"),
         "{output}"
     );
-    assert!(flat(&output).contains("✗ pubsub: cannot be judged"), "{output}");
+    assert!(
+        flat(&output).contains("✗ pubsub: cannot be judged"),
+        "{output}"
+    );
 }
 
 /// The wrong downloader that shouts its bodies, and code that makes the
@@ -457,7 +467,10 @@ fn code_that_rewrites_the_spec_or_its_snapshots_while_tested_gets_no_pass() {
         ),
     );
     let output = check_fault(&workspace, &["downloader"], &[], true);
-    assert!(flat(&output).contains("✗ downloader: spec edited"), "{output}");
+    assert!(
+        flat(&output).contains("✗ downloader: spec edited"),
+        "{output}"
+    );
     assert!(
         flat(&output).contains("private copy")
             && flat(&output).contains("A test changed a snapshot while it ran"),
@@ -550,11 +563,13 @@ fn a_cargo_toml_that_moves_the_spec_or_brings_foreign_crates_is_refused() {
     .unwrap();
     let output = check_fault(&workspace, &[], &[], true);
     assert!(
-        flat(&output).contains("✗ downloader: cannot be judged") && flat(&output).contains("runs from"),
+        flat(&output).contains("✗ downloader: cannot be judged")
+            && flat(&output).contains("runs from"),
         "{output}"
     );
     assert!(
-        flat(&output).contains("✗ pubsub: cannot be judged") && flat(&output).contains("renames the dependency"),
+        flat(&output).contains("✗ pubsub: cannot be judged")
+            && flat(&output).contains("renames the dependency"),
         "{output}"
     );
     assert!(
@@ -584,9 +599,15 @@ fn one_exercise_that_does_not_compile_leaves_the_others_their_verdicts() {
         flat(&output).contains("✗ downloader: does not compile"),
         "{output}"
     );
-    assert!(flat(&output).contains("○ prime-pipeline: not started"), "{output}");
+    assert!(
+        flat(&output).contains("○ prime-pipeline: not started"),
+        "{output}"
+    );
     assert!(flat(&output).contains("✓ pubsub: passed"), "{output}");
-    assert!(!flat(&output).contains("not because of an exercise"), "{output}");
+    assert!(
+        !flat(&output).contains("not because of an exercise"),
+        "{output}"
+    );
 }
 
 #[test]
@@ -682,7 +703,8 @@ fn a_test_that_keeps_allocating_is_stopped_with_a_verdict_of_its_own() {
     );
     let output = check_fault(&workspace, &["pubsub", "--jobs", "1"], &[], false);
     assert!(
-        flat(&output).contains("publishing_to_a_topic_nobody_listens_to_returns_0: used too much memory"),
+        flat(&output)
+            .contains("publishing_to_a_topic_nobody_listens_to_returns_0: used too much memory"),
         "{output}"
     );
     assert!(
@@ -717,7 +739,10 @@ fn a_panic_in_drop_while_unwinding_still_shows_the_first_panic() {
         flat(&output).contains("the real problem: a range I did not expect"),
         "the learner's own panic is shown: {output}"
     );
-    assert!(flat(&output).contains("a panic while another panic"), "{output}");
+    assert!(
+        flat(&output).contains("a panic while another panic"),
+        "{output}"
+    );
 }
 
 #[test]
@@ -757,7 +782,8 @@ fn a_spec_binary_replaced_while_the_tests_run_is_not_judged() {
     );
     let output = check_fault(&workspace, &["pubsub", "--jobs", "1"], &[], false);
     assert!(
-        flat(&output).contains("✗ pubsub: cannot be judged") && flat(&output).contains("was replaced or changed"),
+        flat(&output).contains("✗ pubsub: cannot be judged")
+            && flat(&output).contains("was replaced or changed"),
         "{output}"
     );
 }
