@@ -142,13 +142,33 @@ impl Metadata {
     }
 }
 
+/// The platform rustc builds for by default (`host:` in `rustc -vV`).
+fn host_triple() -> Option<String> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let output = Command::new(rustc)
+        .arg("-vV")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8(output.stdout).ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .map(|host| host.trim().to_owned())
+}
+
 /// How many packages building the spec tests of `packages` may compile:
 /// the packages themselves and everything they depend on (normal, dev and
 /// build dependencies), from `cargo metadata`'s resolve. `None` when cargo
 /// cannot say.
 fn crates_needed(root: &Path, packages: &[String]) -> Option<usize> {
+    // Only this machine's platform: without the filter, cargo wants the
+    // manifests of every platform's dependencies (Windows crates too), which
+    // a build for this machine never downloaded, and `--offline` fails.
+    let host = host_triple()?;
     let output = spec_cargo(root)
         .args(["metadata", "--format-version", "1", "--offline", "--locked"])
+        .args(["--filter-platform", &host])
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output()
