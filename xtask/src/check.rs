@@ -50,6 +50,10 @@ pub struct Options {
     /// Tell only the first exercise that does not pass in detail, and the
     /// ones after it in a line each (when every exercise is checked).
     pub brief_after_first: bool,
+    /// When a test runs out of time, also ask gdb (where installed) for the
+    /// line of the judged code each thread was at. Off for fixtures, whose
+    /// code is not in `exercises/`.
+    pub where_threads_are: bool,
 }
 
 /// How many more runs a scheduling-sensitive test gets by default, once its
@@ -174,6 +178,9 @@ fn test_env(snapshots_root: &Path) -> Vec<(&'static str, String)> {
 /// the way insta looks for them (the spec's own path, relative to a root).
 struct PrivateSnapshots {
     root: PathBuf,
+    /// The file whose removal lets one stuck test of the exercise ask gdb
+    /// where its threads are (see `thread_states::TOKEN_ENV`).
+    gdb_token: PathBuf,
     /// Each copied file, relative to `root`, and its shipped hash.
     files: Vec<(PathBuf, String)>,
 }
@@ -218,8 +225,11 @@ impl PrivateSnapshots {
         if let Some(dir) = private.join(&prefix).parent() {
             set_read_only(&dir.join("snapshots"), true);
         }
+        let gdb_token = private.join("gdb-token");
+        fs::write(&gdb_token, "").with_context(|| format!("creating {}", gdb_token.display()))?;
         Ok(PrivateSnapshots {
             root: private,
+            gdb_token,
             files,
         })
     }
@@ -297,6 +307,28 @@ fn remove_tree(dir: &Path) {
         }
     }
     let _ = fs::remove_dir_all(dir);
+}
+
+/// The folder of the code being judged, as the debug information names
+/// its files (relative to the workspace): where a stuck test's report looks
+/// for the line each thread was at.
+fn judged_source(
+    exercise: &Exercise,
+    target: Target,
+    options: &Options,
+    snapshots: &PrivateSnapshots,
+) -> Vec<(&'static str, String)> {
+    if !options.where_threads_are {
+        return Vec::new();
+    }
+    let dir = exercise.dir(target);
+    vec![
+        (thread_states::SOURCE_ENV, format!("{}/src/", dir.display())),
+        (
+            thread_states::TOKEN_ENV,
+            snapshots.gdb_token.display().to_string(),
+        ),
+    ]
 }
 
 /// One test waiting to run.
@@ -478,7 +510,7 @@ fn run_specs(
                 cwd: cwd.clone(),
                 name: format!("spec::{name}"),
                 snapshots: snapshots.root.clone(),
-                extra_env: Vec::new(),
+                extra_env: judged_source(report.exercise, target, options, &snapshots),
             });
         }
         private.push((index, snapshots, binary.clone(), stamp));
@@ -524,7 +556,10 @@ fn run_specs(
                         snapshots: snapshots.root.clone(),
                         // A different number of runtime workers each time:
                         // more schedules for a race to show in.
-                        extra_env: vec![("TEST_KIT_WORKER_THREADS", (1 + run % 4).to_string())],
+                        extra_env: [("TEST_KIT_WORKER_THREADS", (1 + run % 4).to_string())]
+                            .into_iter()
+                            .chain(judged_source(report.exercise, target, options, snapshots))
+                            .collect(),
                     });
                 }
             }

@@ -226,6 +226,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 verbose,
                 stress,
                 brief_after_first: exercises.is_empty() && !verbose,
+                where_threads_are: true,
             };
             let ui = Ui::detect(plain || json);
             let reports = check::check(&root, &selected, &options, &ui)?;
@@ -272,6 +273,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 verbose: false,
                 stress: check::DEFAULT_STRESS,
                 brief_after_first: false,
+                where_threads_are: true,
             };
             let ui = Ui::detect(false);
             watch::watch(
@@ -418,6 +420,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 verbose: false,
                 stress,
                 brief_after_first: false,
+                // A fixture's code is not in exercises/: gdb would find no
+                // line of it, and take seconds for each stuck test.
+                where_threads_are: false,
             };
             let report =
                 check::judge_binary(&root, exercise, &binary, &cwd, &options, &Ui::detect(true))?;

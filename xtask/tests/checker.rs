@@ -31,6 +31,11 @@ macro_rules! assert_output {
         // Which of a runtime's idle workers waits for events and which parks
         // changes from run to run.
         settings.add_filter(r"tokio-rt-worker  [^\n]*", "tokio-rt-worker  [idle]");
+        // Where gdb is installed, one stuck test of an exercise also shows
+        // the line each thread was at: which test that is varies, and a
+        // machine without gdb says so instead.
+        settings.add_filter(r"(?m)^ +at [^\n]+:\d+ \(in [^\n]*\)\n", "");
+        settings.add_filter(r"(?m)^ +\((gdb|With gdb) [^\n]*\)\n", "");
         settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]");
         // Moments measured by the test server vary from run to run, and so
         // do the bars of its timeline by a column or two.
@@ -703,6 +708,32 @@ fn a_timed_out_test_says_what_its_threads_were_doing() {
             && pipeline.contains("Every thread was waiting"),
         "{pipeline}"
     );
+    // Where gdb is installed, each deadlocked thread's line in the
+    // learner's file: the line of its second lock. Without gdb, the report
+    // says what gdb would add.
+    let gdb_installed = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("gdb").is_file()));
+    if gdb_installed {
+        let lib = workspace.path().join("exercises/prime-pipeline/src/lib.rs");
+        let text = fs::read_to_string(lib).unwrap();
+        let line = 1 + text
+            .lines()
+            .position(|l| l.contains("let _y = y.lock()"))
+            .expect("the planted line");
+        let flat = pipeline.split_whitespace().collect::<Vec<_>>().join(" ");
+        for thread in ["left", "right"] {
+            let row = format!(
+                "{thread} waiting on a lock, a channel or a condition variable \
+                 at exercises/prime-pipeline/src/lib.rs:{line} (in a closure)"
+            );
+            assert!(
+                flat.contains(&row),
+                "{thread} is shown at its second lock: {pipeline}"
+            );
+        }
+    } else {
+        assert!(pipeline.contains("With gdb installed"), "{pipeline}");
+    }
     let pubsub = section("pubsub");
     assert!(
         pubsub.contains("running without pause") && pubsub.contains("never stopped running"),

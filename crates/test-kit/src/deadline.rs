@@ -4,7 +4,9 @@
 //! [`within`] runs the code under test on a thread of its own and waits for
 //! it at most `limit`. If the code is not done by then, the test fails at
 //! once with a message that says what each thread the code started was
-//! doing (running, waiting, sleeping, in I/O), how many tokio tasks were
+//! doing (running, waiting, sleeping, in I/O; under `cargo xtask check`,
+//! where gdb is installed, also the line of the judged code each thread was
+//! at, for one stuck test per exercise), how many tokio tasks were
 //! alive on the test's runtime (under [`crate::Harness::run_async`]), and
 //! what usually causes a hang, and the stuck
 //! thread is left behind: Rust has no safe way to stop a thread from outside
@@ -220,5 +222,19 @@ fn what_threads_do(threads: &[ThreadInfo]) -> String {
         .into_iter()
         .filter(|t| tids.contains(&t.tid))
         .collect();
-    thread_states::describe(&thread_states::look(&ours))
+    let seen = thread_states::look(&ours);
+    // Under `cargo xtask check`, which names the judged code's folder: also
+    // the line of that code each thread was at, from gdb.
+    let places = match std::env::var(thread_states::SOURCE_ENV) {
+        Ok(source) if !source.is_empty() && !seen.is_empty() => {
+            if thread_states::take_gdb_token() {
+                eprintln!("{}", thread_states::ASKING_GDB);
+                thread_states::places(std::process::id(), &source, thread_states::GDB_LIMIT)
+            } else {
+                thread_states::Places::Elsewhere
+            }
+        }
+        _ => thread_states::Places::NotAsked,
+    };
+    thread_states::describe_with(&seen, &places)
 }

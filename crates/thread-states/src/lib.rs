@@ -18,12 +18,53 @@
 //! Every thread was waiting, so nothing could make progress: a deadlock, or a channel that nobody closes.
 //! ```
 //!
+//! The kernel knows what a thread waits for, not where in the program it
+//! is. Where `gdb` is installed, [`places`] asks it for every thread's
+//! backtrace and keeps, for each thread, the innermost frame in the code
+//! being judged, so that the table can say which line each thread was at
+//! ([`describe_with`]); where it is not, the table says so.
+//!
 //! Used by the test kit (when a deadline passes, from inside the test's
 //! process) and by the checker (before it stops a test that ran out of
 //! time). Only Linux has `/proc`; elsewhere nothing is found.
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The environment variable that names the folder of the code being judged
+/// (`exercises/<name>/src/`), set by `cargo xtask check` for every test it
+/// runs: when it is set, a deadline that passes in the test kit also asks
+/// [`places`] where each thread was in that code.
+pub const SOURCE_ENV: &str = "TEST_KIT_JUDGED_SOURCE";
+
+/// What the test kit prints on standard error just before it asks `gdb`,
+/// so that the checker gives the test the few seconds that takes before it
+/// stops it.
+pub const ASKING_GDB: &str = "test-kit: the time ran out; asking gdb where each thread is";
+
+/// The environment variable that names a file standing for the one `gdb`
+/// run the checker allows each exercise: whoever removes it runs `gdb`
+/// ([`take_gdb_token`]), so that ten stuck tests cost one run, not ten.
+pub const TOKEN_ENV: &str = "TEST_KIT_GDB_TOKEN";
+
+/// Whether this process may run `gdb` now: `true` when no token is named in
+/// [`TOKEN_ENV`], or when this process is the one that removed it.
+pub fn take_gdb_token() -> bool {
+    match std::env::var_os(TOKEN_ENV) {
+        Some(path) if !path.is_empty() => take_token_at(Path::new(&path)),
+        _ => true,
+    }
+}
+
+/// Removes the token file at `path`: only one remover succeeds.
+pub fn take_token_at(path: &Path) -> bool {
+    std::fs::remove_file(path).is_ok()
+}
+
+/// The longest `gdb` is given to read the threads.
+pub const GDB_LIMIT: Duration = Duration::from_secs(8);
 
 /// One thread to look at: its `/proc` folder and its name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +143,8 @@ impl Doing {
 /// One thread and what it was doing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seen {
+    /// Its kernel id.
+    pub tid: u32,
     /// The thread's name.
     pub name: String,
     /// What it was doing.
@@ -174,6 +217,7 @@ pub fn look(threads: &[Thread]) -> Vec<Seen> {
             Doing::Other(wchan)
         };
         seen.push(Seen {
+            tid: thread.tid,
             name: thread.name.clone(),
             doing,
         });
@@ -185,6 +229,12 @@ pub fn look(threads: &[Thread]) -> Vec<Seen> {
 /// deadlock (everything waits), a livelock (something runs), or a runtime
 /// blocked by a call that does not yield. Empty when nothing was seen.
 pub fn describe(seen: &[Seen]) -> String {
+    describe_with(seen, &Places::NotAsked)
+}
+
+/// [`describe`], with the line of the judged code each thread was at, when
+/// `places` has it, under the thread's row; or a line that says why not.
+pub fn describe_with(seen: &[Seen], places: &Places) -> String {
     if seen.is_empty() {
         return String::new();
     }
@@ -200,6 +250,43 @@ pub fn describe(seen: &[Seen]) -> String {
             thread.name,
             thread.doing.describe()
         ));
+        if let Places::Found(found) = places
+            && let Some(place) = found.get(&thread.tid)
+        {
+            // gdb names a closure `{closure#0}`, without the function
+            // around it: the line says more.
+            let function = if place.function.starts_with('{') {
+                "a closure".to_owned()
+            } else {
+                format!("`{}`", place.function)
+            };
+            out.push_str(&format!(
+                "  {:<width$}    at {}:{} (in {function})\n",
+                "", place.file, place.line
+            ));
+        }
+    }
+    match places {
+        Places::NotAsked => {}
+        Places::Found(found) => {
+            if !seen.iter().any(|thread| found.contains_key(&thread.tid)) {
+                out.push_str(
+                    "(gdb saw no thread inside your code at that moment: each was in a \
+                     library, the runtime or the test.)\n",
+                );
+            }
+        }
+        Places::NoTool => out.push_str(
+            "(With gdb installed, this table would also show the line of your code each \
+             thread was at.)\n",
+        ),
+        Places::Failed(why) => out.push_str(&format!(
+            "(gdb could not say where the threads were: {why}.)\n"
+        )),
+        Places::Elsewhere => out.push_str(
+            "(gdb is asked about one stuck test of an exercise only, as it takes seconds: the \
+             line of your code each thread was at is under that test.)\n",
+        ),
     }
     // Async code runs on a runtime's workers, and on the thread that calls
     // `block_on`; any of them stuck in a call that does not yield, while a
@@ -234,12 +321,225 @@ pub fn describe(seen: &[Seen]) -> String {
     out
 }
 
+/// A place in the source: where a thread was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The file, as the debug information names it (relative to the
+    /// workspace for the workspace's own crates).
+    pub file: String,
+    /// The line.
+    pub line: u32,
+    /// The function, as gdb names it (`crate::module::function::{closure#0}`).
+    pub function: String,
+}
+
+/// Where the threads of a process were, or why that is not known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Places {
+    /// Nobody asked: the table has no line about it.
+    NotAsked,
+    /// The innermost frame inside the judged code, for each thread (by
+    /// kernel id) that was in it.
+    Found(BTreeMap<u32, Place>),
+    /// `gdb` is not on the `PATH`.
+    NoTool,
+    /// `gdb` ran but could not say (it could not attach, or took too long).
+    Failed(String),
+    /// `gdb` was asked about another stuck test of the same exercise.
+    Elsewhere,
+}
+
+/// Where each thread of process `pid` was in the code whose source files
+/// have `source` in their path (for example `exercises/fan-in/src/`): for
+/// each thread, its innermost frame there, from `gdb`'s backtraces. `gdb`
+/// is given at most `limit`, and is stopped (by its own process id) if it
+/// takes longer.
+///
+/// `pid` may be this very process: `gdb` stops every thread, this one too,
+/// while it reads them, and lets them go on after. Its output goes to a
+/// file, not a pipe: a pipe that nobody reads while every thread is stopped
+/// would fill up and stop `gdb` too.
+pub fn places(pid: u32, source: &str, limit: Duration) -> Places {
+    let Some(gdb) = find_on_path("gdb") else {
+        return Places::NoTool;
+    };
+    let out = std::env::temp_dir().join(format!(
+        "thread-states-{}-{pid}-{}.txt",
+        std::process::id(),
+        current_thread_id()
+    ));
+    let Ok(file) = std::fs::File::create(&out) else {
+        return Places::Failed(format!("cannot write {}", out.display()));
+    };
+    let Ok(err) = file.try_clone() else {
+        return Places::Failed(format!("cannot write {}", out.display()));
+    };
+    let spawned = Command::new(gdb)
+        .args(["-nx", "-batch", "-p", &pid.to_string()])
+        // Nothing from the network or from scripts: only what the binary's
+        // own debug information says.
+        .args([
+            "-iex",
+            "set debuginfod enabled off",
+            "-iex",
+            "set auto-load off",
+        ])
+        .args(["-ex", "set width 0", "-ex", "set pagination off"])
+        .args(["-ex", "set print frame-arguments none"])
+        .args(["-ex", "thread apply all bt"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(file))
+        .stderr(Stdio::from(err))
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => {
+            let _ = std::fs::remove_file(&out);
+            return Places::Failed(format!("it did not start ({e})"));
+        }
+    };
+    let started = Instant::now();
+    let finished = loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break true,
+            Ok(None) if started.elapsed() < limit => std::thread::sleep(Duration::from_millis(20)),
+            _ => break false,
+        }
+    };
+    if !finished {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let text = std::fs::read_to_string(&out).unwrap_or_default();
+    let _ = std::fs::remove_file(&out);
+    if !finished {
+        return Places::Failed(format!("it took longer than {} s", limit.as_secs_f64()));
+    }
+    let found = parse_backtraces(&text, source);
+    if found.is_empty() && !text.contains("\nThread ") {
+        let why = text
+            .lines()
+            .find(|line| line.contains("ptrace") || line.contains("ermission"))
+            .unwrap_or("it could not read the process")
+            .trim()
+            .trim_end_matches('.')
+            .to_owned();
+        return Places::Failed(why);
+    }
+    Places::Found(found)
+}
+
+/// Some number that tells this thread from the others of the process.
+fn current_thread_id() -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::thread::current().id().hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The first executable file called `name` in a folder of `PATH`.
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        path.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
+}
+
+/// Reads `thread apply all bt` output: for each thread (by its LWP, the
+/// kernel id), the innermost frame whose file has `source` in its path.
+fn parse_backtraces(text: &str, source: &str) -> BTreeMap<u32, Place> {
+    let mut found = BTreeMap::new();
+    let mut thread: Option<u32> = None;
+    for line in text.lines() {
+        if line.starts_with("Thread ") {
+            thread = line
+                .split("(LWP ")
+                .nth(1)
+                .and_then(|rest| rest.split(')').next())
+                .and_then(|tid| tid.trim().parse().ok());
+            continue;
+        }
+        let Some(tid) = thread else { continue };
+        if !line.starts_with('#') || found.contains_key(&tid) {
+            continue;
+        }
+        if let Some(place) = frame_place(line)
+            && place.file.contains(source)
+        {
+            found.insert(tid, place);
+        }
+    }
+    found
+}
+
+/// `#5  0x00005603 in krate::f::{closure#0} (self=...) at src/lib.rs:42`
+/// (the address and `in` are missing for inlined frames).
+fn frame_place(line: &str) -> Option<Place> {
+    let at = line.rfind(" at ")?;
+    let (file, number) = line[at + 4..].rsplit_once(':')?;
+    let line_number = number.trim().parse().ok()?;
+    let head = &line[..at];
+    // After the frame number, the optional address, then the function.
+    let mut rest = head.split_once(char::is_whitespace)?.1.trim_start();
+    if rest.starts_with("0x")
+        && let Some((_, function)) = rest.split_once(" in ")
+    {
+        rest = function;
+    }
+    // The arguments are the last parenthesised group.
+    let mut depth = 0usize;
+    let mut cut = rest.len();
+    for (i, c) in rest.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    cut = i;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut function = rest[..cut].trim();
+    // A mangled name's hash (`::h0123456789abcdef`) says nothing to a reader.
+    if let Some((name, hash)) = function.rsplit_once("::h")
+        && hash.len() == 16
+        && hash.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        function = name;
+    }
+    Some(Place {
+        file: file.to_owned(),
+        line: line_number,
+        function: function.to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The tests that look at this process's own threads.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     fn seen(name: &str, doing: Doing) -> Seen {
         Seen {
+            tid: 0,
             name: name.into(),
             doing,
         }
@@ -282,6 +582,8 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn a_sleeping_thread_of_this_process_is_seen_sleeping() {
+        // gdb stops every thread of the process while it reads them.
+        let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let sleeper = std::thread::Builder::new()
             .name("sleeper".into())
             .spawn(|| std::thread::sleep(Duration::from_millis(400)))
@@ -296,9 +598,135 @@ mod tests {
         assert_eq!(
             seen,
             [super::Seen {
+                tid: threads[0].tid,
                 name: "sleeper".into(),
                 doing: Doing::Sleeping
             }]
+        );
+    }
+
+    /// The shapes gdb prints: a frame with an address and `in`, an inlined
+    /// frame without, generic arguments with parentheses inside.
+    const BACKTRACES: &str = "\
+Thread 3 (Thread 0x7fe00052d6c0 (LWP 13895) \"right\"):
+#0  syscall () at ../sysdeps/unix/sysv/linux/x86_64/syscall.S:38
+#2  std::sys::sync::mutex::futex::Mutex::lock_contended () at library/std/src/sys/sync/mutex/futex.rs:61
+#5  0x000056033e6e8f24 in fan_in::merge::{closure#0}::{closure#0} () at exercises/fan-in/src/lib.rs:57
+#6  0x000056033e6e9c76 in fan_in::merge::{closure#0} (f=...) at exercises/fan-in/src/lib.rs:60
+Thread 2 (Thread 0x7fe00072e6c0 (LWP 13894) \"left\"):
+#4  0x000056033e6e83e0 in core::panic::unwind_safe::{impl#23}::call_once<(), (dyn core::ops::function::FnOnce<(), Output=()> + core::marker::Send)> (self=...) at /rustc/x/library/core/src/panic/unwind_safe.rs:274
+#5  fan_in::merge::forward<u32> (input=..., output=...) at exercises/fan-in/src/lib.rs:31
+Thread 1 (Thread 0x7fe00072f6c0 (LWP 13893) \"main\"):
+#0  0x000056033e6e8f24 in spec::main () at exercises/fan-in/tests/spec.rs:3
+";
+
+    #[test]
+    fn the_innermost_frame_in_the_judged_code_is_kept_for_each_thread() {
+        let found = parse_backtraces(BACKTRACES, "exercises/fan-in/src/");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            found[&13895],
+            Place {
+                file: "exercises/fan-in/src/lib.rs".into(),
+                line: 57,
+                function: "fan_in::merge::{closure#0}::{closure#0}".into(),
+            }
+        );
+        assert_eq!(found[&13894].line, 31);
+        assert_eq!(found[&13894].function, "fan_in::merge::forward<u32>");
+        let generic = frame_place(BACKTRACES.lines().nth(6).unwrap()).unwrap();
+        assert_eq!(
+            generic.function,
+            "core::panic::unwind_safe::{impl#23}::call_once<(), (dyn core::ops::function::FnOnce<(), Output=()> + core::marker::Send)>"
+        );
+        let table = describe_with(
+            &[Seen {
+                tid: 13895,
+                name: "right".into(),
+                doing: Doing::Waiting,
+            }],
+            &Places::Found(found),
+        );
+        assert!(
+            table.contains("right  waiting on a lock")
+                && table.contains("\n           at exercises/fan-in/src/lib.rs:57 (in `fan_in::merge::{closure#0}::{closure#0}`)\n"),
+            "{table}"
+        );
+        let hashed = frame_place(
+            "#3  0x0000 in pubsub::Broker<T>::topics::h384315800e91c80d (self=...) at exercises/pubsub/src/lib.rs:135",
+        )
+        .unwrap();
+        assert_eq!(hashed.function, "pubsub::Broker<T>::topics");
+        let without = describe_with(&[seen("right", Doing::Waiting)], &Places::NoTool);
+        assert!(without.contains("With gdb installed"), "{without}");
+    }
+
+    #[test]
+    fn one_taker_gets_the_token() {
+        let path = std::env::temp_dir().join(format!("thread-states-token-{}", std::process::id()));
+        std::fs::write(&path, "").unwrap();
+        let takers: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || take_token_at(&path))
+            })
+            .collect();
+        let taken = takers
+            .into_iter()
+            .map(|taker| taker.join().unwrap())
+            .filter(|took| *took)
+            .count();
+        assert_eq!(taken, 1);
+        assert!(!path.exists());
+    }
+
+    /// A thread of this very process, stopped in this file: gdb finds its
+    /// line when gdb is installed (it is on the machines this workshop is
+    /// tested on; elsewhere the answer must be `NoTool`, never a guess).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn gdb_finds_the_line_a_thread_of_this_process_waits_at() {
+        let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let (ready_tx, ready) = std::sync::mpsc::channel::<u32>();
+        let waiter = std::thread::Builder::new()
+            .name("waiter".into())
+            .spawn(move || {
+                // `/proc/thread-self` is `<pid>/task/<tid>`.
+                let tid = std::fs::read_link("/proc/thread-self")
+                    .ok()
+                    .and_then(|link| link.file_name()?.to_str()?.parse().ok());
+                ready_tx.send(tid.unwrap_or(0)).unwrap();
+                let _ = rx.recv(); // THE WAITING LINE
+            })
+            .unwrap();
+        let tid = ready.recv().unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        let places = places(
+            std::process::id(),
+            "thread-states/src/lib.rs",
+            Duration::from_secs(20),
+        );
+        drop(tx);
+        waiter.join().unwrap();
+        if find_on_path("gdb").is_none() {
+            assert_eq!(places, Places::NoTool);
+            return;
+        }
+        let Places::Found(found) = &places else {
+            panic!("gdb is installed, yet: {places:?}");
+        };
+        let place = found.get(&tid).unwrap_or_else(|| panic!("{found:?}"));
+        let source = include_str!("lib.rs");
+        let expected = source
+            .lines()
+            .position(|line| line.contains("// THE WAITING") && !line.contains("contains"))
+            .unwrap()
+            + 1;
+        assert_eq!(place.line as usize, expected, "{place:?}");
+        assert!(
+            place.file.ends_with("thread-states/src/lib.rs"),
+            "{place:?}"
         );
     }
 }
