@@ -316,7 +316,52 @@ fn check_exercise(exercise: &str) {
         }
         problems.extend(found);
     }
+    problems.extend(judge_right_fixtures_again(exercise, &outcomes));
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// `FIXTURE_RIGHT_RUNS=50 cargo test -p xtask --test
+/// specs_reject_wrong_solutions`: each right fixture is judged that many
+/// times in all (two judgements at a time), and must pass every time.
+fn judge_right_fixtures_again(
+    exercise: &str,
+    outcomes: &BTreeMap<String, (Judged, PathBuf)>,
+) -> Vec<String> {
+    let runs = right_runs();
+    let queue: Vec<(&String, &PathBuf, usize)> = outcomes
+        .iter()
+        .filter(|(_, (judged, _))| judged.json["fixture"]["right"] == true)
+        .flat_map(|(name, (_, binary))| (2..=runs).map(move |run| (name, binary, run)))
+        .collect();
+    let queue = std::sync::Mutex::new(queue);
+    let problems = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                loop {
+                    let Some((name, binary, run)) = queue.lock().unwrap().pop() else {
+                        return;
+                    };
+                    let found = problems_of(exercise, name, &judge(exercise, name, binary));
+                    if !found.is_empty() {
+                        let mut problems = problems.lock().unwrap();
+                        problems.push(format!("{exercise}/{name}, in run {run} of {runs}:"));
+                        problems.extend(found);
+                    }
+                }
+            });
+        }
+    });
+    problems.into_inner().unwrap()
+}
+
+/// How many times each right fixture is judged: `FIXTURE_RIGHT_RUNS`, or once.
+fn right_runs() -> usize {
+    std::env::var("FIXTURE_RIGHT_RUNS")
+        .ok()
+        .and_then(|runs| runs.parse().ok())
+        .unwrap_or(1)
+        .max(1)
 }
 
 #[test]
