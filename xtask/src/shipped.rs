@@ -23,7 +23,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("crates/test-kit/src/panics.rs", "a0f297af2ea25910a2fdb6174cc7d4e7bf46c492ff79f9a3e4354b50adeff962"),
     ("crates/test-kit/src/server.rs", "12ac1df0bfcd695f77f1bd1ed84d72641be51e20cc359fa9c914cb3d734ba038"),
     ("crates/thread-states/Cargo.toml", "c7a729cec6a44010cee571c4fa550b52c42b40f33ea3f45a3babf6c26509a950"),
-    ("crates/thread-states/src/lib.rs", "e2b673acde9d1254898303f75b3d82b36f9ed4119e29681f7de2308180252389"),
+    ("crates/thread-states/src/lib.rs", "2a14699ec9e97d471de6632aa8eaf4347533839253762d4f5c0f70df95675610"),
     ("exercises/downloader/tests/spec.rs", "cb9831461c9678ae3960ea84ebdba2b15796b16540c83d94b64032b3f49fb724"),
     ("exercises/errgroup/tests/spec.rs", "903104e17a9466a77040d0597ffaea692560f788c0b1738f79b1c90842f6b708"),
     ("exercises/fan-in/tests/spec.rs", "2500822db446327e9168a8450818fa7ae94d53719640269a92574eb3bd2e36ce"),

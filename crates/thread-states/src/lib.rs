@@ -266,28 +266,19 @@ pub fn describe_with(seen: &[Seen], places: &Places) -> String {
             ));
         }
     }
-    match places {
-        Places::NotAsked => {}
-        Places::Found(found) => {
-            if !seen.iter().any(|thread| found.contains_key(&thread.tid)) {
-                out.push_str(
-                    "(gdb saw no thread inside your code at that moment: each was in a \
-                     library, the runtime or the test.)\n",
-                );
-            }
+    let note = match places {
+        Places::NotAsked | Places::Found(_) => String::new(),
+        Places::NoTool => NO_GDB.to_owned(),
+        Places::Failed(why) => format!("(gdb could not say where the threads were: {why}.)\n"),
+        // Said once, under the test that asked: ten times would be noise.
+        Places::Elsewhere => String::new(),
+    };
+    let note = match places {
+        Places::Found(found) if !seen.iter().any(|thread| found.contains_key(&thread.tid)) => {
+            NOWHERE_IN_YOUR_CODE.to_owned()
         }
-        Places::NoTool => out.push_str(
-            "(With gdb installed, this table would also show the line of your code each \
-             thread was at.)\n",
-        ),
-        Places::Failed(why) => out.push_str(&format!(
-            "(gdb could not say where the threads were: {why}.)\n"
-        )),
-        Places::Elsewhere => out.push_str(
-            "(gdb is asked about one stuck test of an exercise only, as it takes seconds: the \
-             line of your code each thread was at is under that test.)\n",
-        ),
-    }
+        _ => note,
+    };
     // Async code runs on a runtime's workers, and on the thread that calls
     // `block_on`; any of them stuck in a call that does not yield, while a
     // runtime is there, is a blocked runtime.
@@ -318,8 +309,16 @@ pub fn describe_with(seen: &[Seen], places: &Places) -> String {
         out.push_str(summary);
         out.push('\n');
     }
+    out.push_str(&note);
     out
 }
+
+/// The table's last line when gdb is not installed.
+const NO_GDB: &str =
+    "(With gdb installed, this table would also show the line of your code each thread was at.)\n";
+/// ... when gdb found no thread in the judged code.
+const NOWHERE_IN_YOUR_CODE: &str = "(gdb saw no thread inside your code at that moment: each \
+                                    was in a library, the runtime or the test.)\n";
 
 /// A place in the source: where a thread was.
 #[derive(Debug, Clone, PartialEq, Eq)]
