@@ -373,6 +373,13 @@ pub fn places(pid: u32, source: &str, limit: Duration) -> Places {
     let Ok(err) = file.try_clone() else {
         return Places::Failed(format!("cannot write {}", out.display()));
     };
+    // Where Yama restricts ptrace to ancestors (Ubuntu's default), a process
+    // may still let others trace it; gdb, its child, is not its ancestor.
+    let this_process = pid == std::process::id();
+    #[cfg(target_os = "linux")]
+    if this_process {
+        let _ = rustix::process::set_ptracer(rustix::process::PTracer::Any);
+    }
     let spawned = Command::new(gdb)
         .args(["-nx", "-batch", "-p", &pid.to_string()])
         // Nothing from the network or from scripts: only what the binary's
@@ -409,6 +416,12 @@ pub fn places(pid: u32, source: &str, limit: Duration) -> Places {
         let _ = child.kill();
         let _ = child.wait();
     }
+    #[cfg(target_os = "linux")]
+    if this_process {
+        let _ = rustix::process::set_ptracer(rustix::process::PTracer::None);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = this_process;
     let text = std::fs::read_to_string(&out).unwrap_or_default();
     let _ = std::fs::remove_file(&out);
     if !finished {
@@ -423,6 +436,15 @@ pub fn places(pid: u32, source: &str, limit: Duration) -> Places {
             .trim()
             .trim_end_matches('.')
             .to_owned();
+        let scope =
+            std::fs::read_to_string("/proc/sys/kernel/yama/ptrace_scope").unwrap_or_default();
+        if why.contains("ptrace") && scope.trim() >= "2" {
+            return Places::Failed(format!(
+                "{why}; this machine lets only an administrator attach a debugger \
+                 (/proc/sys/kernel/yama/ptrace_scope is {})",
+                scope.trim()
+            ));
+        }
         return Places::Failed(why);
     }
     Places::Found(found)
