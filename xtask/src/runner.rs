@@ -249,8 +249,11 @@ pub fn run_test(
                 .find(|(key, _)| *key == thread_states::SOURCE_ENV)
             {
                 Some((_, source)) if !seen.is_empty() => {
-                    let token = env.iter().find(|(key, _)| *key == thread_states::TOKEN_ENV);
-                    if token.is_none_or(|(_, path)| thread_states::take_token_at(Path::new(path))) {
+                    let token = env
+                        .iter()
+                        .find(|(key, _)| *key == thread_states::TOKEN_ENV)
+                        .map(|(_, path)| Path::new(path));
+                    if thread_states::gdb_turn(token) {
                         thread_states::places(leader, source, thread_states::GDB_LIMIT)
                     } else {
                         thread_states::Places::Elsewhere

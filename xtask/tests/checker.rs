@@ -711,9 +711,7 @@ fn a_timed_out_test_says_what_its_threads_were_doing() {
     // Where gdb is installed, each deadlocked thread's line in the
     // learner's file: the line of its second lock. Without gdb, the report
     // says what gdb would add.
-    let gdb_installed = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("gdb").is_file()));
-    if gdb_installed {
+    if thread_states::gdb_installed() {
         let lib = workspace.path().join("exercises/prime-pipeline/src/lib.rs");
         let text = fs::read_to_string(lib).unwrap();
         let line = 1 + text

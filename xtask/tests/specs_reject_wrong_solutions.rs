@@ -147,23 +147,33 @@ fn judge_fixtures(exercise: &str) -> BTreeMap<String, (Judged, PathBuf)> {
         "one spec binary per fixture"
     );
 
-    // Two fixtures at a time: each runs four tests at once.
-    let outcomes = std::sync::Mutex::new(BTreeMap::new());
-    let queue = std::sync::Mutex::new(binaries.into_iter().collect::<Vec<_>>());
+    two_at_a_time(binaries.into_iter().collect(), |(name, binary)| {
+        let judged = judge(exercise, &name, &binary);
+        (name, (judged, binary))
+    })
+    .into_iter()
+    .collect()
+}
+
+/// `work` on every item, two items at a time (each judgement runs four
+/// tests at once), in no particular order.
+fn two_at_a_time<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let queue = std::sync::Mutex::new(items);
+    let results = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
                 loop {
-                    let Some((name, binary)) = queue.lock().unwrap().pop() else {
+                    let Some(item) = queue.lock().unwrap().pop() else {
                         return;
                     };
-                    let judged = judge(exercise, &name, &binary);
-                    outcomes.lock().unwrap().insert(name, (judged, binary));
+                    let result = work(item);
+                    results.lock().unwrap().push(result);
                 }
             });
         }
     });
-    outcomes.into_inner().unwrap()
+    results.into_inner().unwrap()
 }
 
 /// What is wrong with the checker's judgement of one fixture (nothing, if
@@ -333,26 +343,16 @@ fn judge_right_fixtures_again(
         .filter(|(_, (judged, _))| judged.json["fixture"]["right"] == true)
         .flat_map(|(name, (_, binary))| (2..=runs).map(move |run| (name, binary, run)))
         .collect();
-    let queue = std::sync::Mutex::new(queue);
-    let problems = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| {
-                loop {
-                    let Some((name, binary, run)) = queue.lock().unwrap().pop() else {
-                        return;
-                    };
-                    let found = problems_of(exercise, name, &judge(exercise, name, binary));
-                    if !found.is_empty() {
-                        let mut problems = problems.lock().unwrap();
-                        problems.push(format!("{exercise}/{name}, in run {run} of {runs}:"));
-                        problems.extend(found);
-                    }
-                }
-            });
+    two_at_a_time(queue, |(name, binary, run)| {
+        let found = problems_of(exercise, name, &judge(exercise, name, binary));
+        if found.is_empty() {
+            return found;
         }
-    });
-    problems.into_inner().unwrap()
+        std::iter::once(format!("{exercise}/{name}, in run {run} of {runs}:"))
+            .chain(found)
+            .collect()
+    })
+    .concat()
 }
 
 /// How many times each right fixture is judged: `FIXTURE_RIGHT_RUNS`, or once.

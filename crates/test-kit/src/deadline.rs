@@ -227,7 +227,8 @@ fn what_threads_do(threads: &[ThreadInfo]) -> String {
     // the line of that code each thread was at, from gdb.
     let places = match std::env::var(thread_states::SOURCE_ENV) {
         Ok(source) if !source.is_empty() && !seen.is_empty() => {
-            if thread_states::take_gdb_token() {
+            let token = std::env::var_os(thread_states::TOKEN_ENV).map(std::path::PathBuf::from);
+            if thread_states::gdb_turn(token.as_deref()) {
                 eprintln!("{}", thread_states::ASKING_GDB);
                 thread_states::places(std::process::id(), &source, thread_states::GDB_LIMIT)
             } else {

@@ -46,21 +46,15 @@ pub const ASKING_GDB: &str = "test-kit: the time ran out; asking gdb where each 
 
 /// The environment variable that names a file standing for the one `gdb`
 /// run the checker allows each exercise: whoever removes it runs `gdb`
-/// ([`take_gdb_token`]), so that ten stuck tests cost one run, not ten.
+/// ([`gdb_turn`]), so that ten stuck tests cost one run, not ten.
 pub const TOKEN_ENV: &str = "TEST_KIT_GDB_TOKEN";
 
-/// Whether this process may run `gdb` now: `true` when no token is named in
-/// [`TOKEN_ENV`], or when this process is the one that removed it.
-pub fn take_gdb_token() -> bool {
-    match std::env::var_os(TOKEN_ENV) {
-        Some(path) if !path.is_empty() => take_token_at(Path::new(&path)),
-        _ => true,
-    }
-}
-
-/// Removes the token file at `path`: only one remover succeeds.
-pub fn take_token_at(path: &Path) -> bool {
-    std::fs::remove_file(path).is_ok()
+/// Whether the caller may ask gdb ([`places`]) now: always without a
+/// token; with one (the file named by [`TOKEN_ENV`]), only the one caller
+/// that removes it, since removing a file succeeds for exactly one of the
+/// processes that try. The others report [`Places::Elsewhere`].
+pub fn gdb_turn(token: Option<&Path>) -> bool {
+    token.is_none_or(|token| std::fs::remove_file(token).is_ok())
 }
 
 /// The longest `gdb` is given to read the threads.
@@ -267,17 +261,13 @@ pub fn describe_with(seen: &[Seen], places: &Places) -> String {
         }
     }
     let note = match places {
-        Places::NotAsked | Places::Found(_) => String::new(),
-        Places::NoTool => NO_GDB.to_owned(),
-        Places::Failed(why) => format!("(gdb could not say where the threads were: {why}.)\n"),
-        // Said once, under the test that asked: ten times would be noise.
-        Places::Elsewhere => String::new(),
-    };
-    let note = match places {
         Places::Found(found) if !seen.iter().any(|thread| found.contains_key(&thread.tid)) => {
             NOWHERE_IN_YOUR_CODE.to_owned()
         }
-        _ => note,
+        Places::NoTool => NO_GDB.to_owned(),
+        Places::Failed(why) => format!("(gdb could not say where the threads were: {why}.)\n"),
+        // Elsewhere: said once, under the test that asked; ten times would be noise.
+        Places::NotAsked | Places::Found(_) | Places::Elsewhere => String::new(),
     };
     // Async code runs on a runtime's workers, and on the thread that calls
     // `block_on`; any of them stuck in a call that does not yield, while a
@@ -362,10 +352,11 @@ pub fn places(pid: u32, source: &str, limit: Duration) -> Places {
     let Some(gdb) = find_on_path("gdb") else {
         return Places::NoTool;
     };
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let out = std::env::temp_dir().join(format!(
-        "thread-states-{}-{pid}-{}.txt",
-        std::process::id(),
-        current_thread_id()
+        "thread-states-{}-{pid}-{call}.txt",
+        std::process::id()
     ));
     let Ok(file) = std::fs::File::create(&out) else {
         return Places::Failed(format!("cannot write {}", out.display()));
@@ -436,13 +427,16 @@ pub fn places(pid: u32, source: &str, limit: Duration) -> Places {
             .trim()
             .trim_end_matches('.')
             .to_owned();
-        let scope =
-            std::fs::read_to_string("/proc/sys/kernel/yama/ptrace_scope").unwrap_or_default();
-        if why.contains("ptrace") && scope.trim() >= "2" {
+        let scope: Option<u32> = std::fs::read_to_string("/proc/sys/kernel/yama/ptrace_scope")
+            .ok()
+            .and_then(|scope| scope.trim().parse().ok());
+        if let Some(scope) = scope
+            && scope >= 2
+            && why.contains("ptrace")
+        {
             return Places::Failed(format!(
                 "{why}; this machine lets only an administrator attach a debugger \
-                 (/proc/sys/kernel/yama/ptrace_scope is {})",
-                scope.trim()
+                 (/proc/sys/kernel/yama/ptrace_scope is {scope})"
             ));
         }
         return Places::Failed(why);
@@ -450,12 +444,9 @@ pub fn places(pid: u32, source: &str, limit: Duration) -> Places {
     Places::Found(found)
 }
 
-/// Some number that tells this thread from the others of the process.
-fn current_thread_id() -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    std::thread::current().id().hash(&mut hasher);
-    hasher.finish()
+/// Whether `gdb` is on the `PATH`, so that [`places`] can ask it.
+pub fn gdb_installed() -> bool {
+    find_on_path("gdb").is_some()
 }
 
 /// The first executable file called `name` in a folder of `PATH`.
@@ -683,22 +674,24 @@ Thread 1 (Thread 0x7fe00072f6c0 (LWP 13893) \"main\"):
     }
 
     #[test]
-    fn one_taker_gets_the_token() {
-        let path = std::env::temp_dir().join(format!("thread-states-token-{}", std::process::id()));
-        std::fs::write(&path, "").unwrap();
-        let takers: Vec<_> = (0..4)
+    fn only_one_stuck_test_gets_to_ask_gdb() {
+        let token =
+            std::env::temp_dir().join(format!("thread-states-token-{}", std::process::id()));
+        std::fs::write(&token, "").unwrap();
+        let askers: Vec<_> = (0..4)
             .map(|_| {
-                let path = path.clone();
-                std::thread::spawn(move || take_token_at(&path))
+                let token = token.clone();
+                std::thread::spawn(move || gdb_turn(Some(&token)))
             })
             .collect();
-        let taken = takers
+        let turns = askers
             .into_iter()
-            .map(|taker| taker.join().unwrap())
-            .filter(|took| *took)
+            .map(|asker| asker.join().unwrap())
+            .filter(|turn| *turn)
             .count();
-        assert_eq!(taken, 1);
-        assert!(!path.exists());
+        assert_eq!(turns, 1, "exactly one asker gets the turn");
+        assert!(!token.exists());
+        assert!(gdb_turn(None), "without a token, everyone may ask");
     }
 
     /// A thread of this very process, stopped in this file: gdb finds its
@@ -730,7 +723,7 @@ Thread 1 (Thread 0x7fe00072f6c0 (LWP 13893) \"main\"):
         );
         drop(tx);
         waiter.join().unwrap();
-        if find_on_path("gdb").is_none() {
+        if !gdb_installed() {
             assert_eq!(places, Places::NoTool);
             return;
         }
