@@ -278,16 +278,33 @@ fn preflight_reason(
         Some(_) => {}
     }
     let members = metadata.member_dirs();
-    for dependency in package["dependencies"].as_array().into_iter().flatten() {
-        let name = dependency["name"].as_str().unwrap_or("?");
-        if let Some(rename) = dependency["rename"].as_str() {
-            return Some(Ok(format!(
-                "{shown} renames the dependency `{name}` to `{rename}`: the checker cannot tell which crate the \
-                 spec would get under that name. Use the crate under its own name."
-            )));
-        }
-        if let Some(path) = dependency["path"].as_str() {
+    // Every crate of the workshop's the exercise's build compiles, however
+    // deep: one that depends on another is followed to it.
+    let mut seen = BTreeSet::new();
+    let mut queue: Vec<(&Value, Option<String>)> = vec![(package, None)];
+    while let Some((from, via)) = queue.pop() {
+        for dependency in from["dependencies"].as_array().into_iter().flatten() {
+            // A dependency's own dev-dependencies are not built.
+            if via.is_some() && dependency["kind"] == "dev" {
+                continue;
+            }
+            let name = dependency["name"].as_str().unwrap_or("?");
+            if via.is_none()
+                && let Some(rename) = dependency["rename"].as_str()
+            {
+                return Some(Ok(format!(
+                    "{shown} renames the dependency `{name}` to `{rename}`: the checker cannot tell which crate \
+                     the spec would get under that name. Use the crate under its own name."
+                )));
+            }
+            let Some(path) = dependency["path"].as_str() else {
+                continue;
+            };
             let path = canonical(Path::new(path));
+            let through = via
+                .as_ref()
+                .map(|via| format!(" (through `{via}`)"))
+                .unwrap_or_default();
             if manifest::SUPPORT_CRATES.contains(&name) {
                 let edited = manifest::edited_support_crate(root, name, &path);
                 if !edited.is_empty() {
@@ -297,26 +314,43 @@ fn preflight_reason(
             }
             if !members.contains(&path) {
                 return Some(Ok(format!(
-                    "{shown} depends on `{name}` from {}, outside the workshop. The checker judges an exercise \
-                     with the workshop's crates and crates from crates.io only.",
+                    "{shown} depends on `{name}`{through} from {}, outside the workshop. The checker judges an \
+                     exercise with the workshop's crates and crates from crates.io only.",
                     path.display()
                 )));
             }
-            if let Some(member) = metadata.packages.iter().find(|p| {
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            let Some(member) = metadata.packages.iter().find(|p| {
                 p["manifest_path"]
                     .as_str()
                     .and_then(|m| Path::new(m).parent())
                     .is_some_and(|d| canonical(d) == path)
-            }) && member["targets"].as_array().into_iter().flatten().any(|t| {
-                t["kind"]
-                    .as_array()
-                    .is_some_and(|k| k.iter().any(|k| k == "custom-build"))
-            }) {
+            }) else {
+                continue;
+            };
+            let has = |kind: &str| {
+                member["targets"].as_array().into_iter().flatten().any(|t| {
+                    t["kind"]
+                        .as_array()
+                        .is_some_and(|k| k.iter().any(|k| k == kind))
+                })
+            };
+            if has("custom-build") {
                 return Some(Ok(format!(
-                    "`{name}`, which {shown} depends on, has a build script: it would run while the spec is being \
-                     compiled, so the checker does not judge an exercise that depends on it."
+                    "`{name}`, which {shown} depends on{through}, has a build script: it would run while the spec \
+                     is being compiled, so the checker does not judge an exercise that depends on it."
                 )));
             }
+            if has("proc-macro") {
+                return Some(Ok(format!(
+                    "`{name}`, which {shown} depends on{through}, is a procedural macro: its code runs inside the \
+                     compiler while the spec is being compiled, so the checker does not judge an exercise that \
+                     depends on it. Write the code as plain functions (or `macro_rules!`) instead."
+                )));
+            }
+            queue.push((member, Some(name.to_owned())));
         }
     }
     None

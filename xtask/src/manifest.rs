@@ -322,16 +322,17 @@ pub fn edited_support_crate(root: &Path, name: &str, dir: &Path) -> Vec<Edited> 
             });
         }
     }
-    // A file added to the crate's sources is compiled too.
+    // A file added to the crate's sources is compiled too, and a `build.rs`
+    // beside its manifest runs during the build without a line in it.
     let mut found = Vec::new();
-    if crate::state::collect_files(&dir.join("src"), &mut found).is_ok() {
-        for file in found {
-            if !shipped_here.contains(&file) {
-                edited.push(Edited {
-                    path: shown(&file),
-                    missing: false,
-                });
-            }
+    let _ = crate::state::collect_files(&dir.join("src"), &mut found);
+    found.push(dir.join("build.rs"));
+    for file in found {
+        if file.exists() && !shipped_here.contains(&file) {
+            edited.push(Edited {
+                path: shown(&file),
+                missing: false,
+            });
         }
     }
     edited

@@ -17,7 +17,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("crates/leak-detection/src/monitor.rs", "c093b620e5b0997cc74674976535bdf3d80d1ee858a980862e4ea7bf72c059a7"),
     ("crates/leak-detection/src/tasks.rs", "6b996d9dc35dc39dc887f234c51de1c20b6db16bc58d6c5212b372f7bbc0275f"),
     ("crates/leak-detection/src/threads.rs", "65432a18a9891c51f8595e0869d3ad973e8b266a4c1ea10d2d281cea219b5a90"),
-    ("crates/test-kit/Cargo.toml", "36e3fd793f6e2d94ae657504a055642d9c8d912f1feaf0a8653d80b7155dd689"),
+    ("crates/test-kit/Cargo.toml", "0b30fbcc110109c446e0b9654cb2d23b381f41fc83766b614ce0a5b896fb1fa1"),
     ("crates/test-kit/src/deadline.rs", "1fd23719a170029b7425056c866a4181d88123341f0e8f8ed9d2890cb2f8ae5c"),
     ("crates/test-kit/src/lib.rs", "791ed71db81c8ef383ed958b4f405ee03c0cac4faa44d55a24af01795ee68360"),
     ("crates/test-kit/src/panics.rs", "a0f297af2ea25910a2fdb6174cc7d4e7bf46c492ff79f9a3e4354b50adeff962"),

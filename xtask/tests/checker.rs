@@ -3,8 +3,9 @@
 //!
 //! Each test works in a temporary copy of the workspace that shares the real
 //! target folder, so only the exercises are rebuilt. The checker's output is
-//! plain when piped, which is what makes these snapshots stable; the filters
-//! below hide what legitimately varies (thread ids, ports, temporary paths).
+//! plain when piped, which is what makes these snapshots stable;
+//! `hide_what_varies` hides what legitimately varies (thread ids, ports,
+//! temporary paths).
 //! The tests run one at a time: several checkers at once on a small machine
 //! would make timing-sensitive specs (the downloader's concurrency) slower
 //! than they should be.
@@ -20,46 +21,44 @@ use common::{Workspace, one_at_a_time};
 /// Snapshots checker output, hiding what varies between runs.
 macro_rules! assert_output {
     ($name:expr, $output:expr, $workspace:expr) => {{
+        let shown = hide_what_varies(&$output, &$workspace);
         let mut settings = insta::Settings::clone_current();
         settings.set_prepend_module_to_snapshot(false);
         settings.set_omit_expression(true);
-        settings.add_filter(
-            &regex_escape(&$workspace.path().display().to_string()),
-            "[WORKSPACE]",
-        );
-        settings.add_filter(r"tid \d+", "tid [TID]");
-        // Which of a runtime's idle workers waits for events and which parks
-        // changes from run to run.
-        settings.add_filter(r"tokio-rt-worker  [^\n]*", "tokio-rt-worker  [idle]");
-        // Where gdb is installed, one stuck test of an exercise also shows
-        // the line each thread was at: which test that is varies, and a
-        // machine without gdb says so instead.
-        settings.add_filter(r"(?m)^ +at [^\n]+:\d+ \(in [^\n]*\)\n", "");
-        settings.add_filter(r"(?m)^ +\((gdb|With gdb) [^\n]*\)\n", "");
-        settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]");
-        // Moments measured by the test server vary from run to run, and so
-        // do the bars of its timeline by a column or two.
-        settings.add_filter(r"\b\d+ ms\b", "[N] ms");
-        settings.add_filter(r"(?m)^( +/\S+) +[█ ]+$", "${1}  [bar]");
-        settings.add_filter(r"in flight  [0-9+]+", "in flight  [counts]");
-        settings.add_filter(
-            r"\(\d+ bytes of output skipped",
-            "([N] bytes of output skipped",
-        );
-        settings.bind(|| insta::assert_snapshot!($name, $output));
+        settings.bind(|| insta::assert_snapshot!($name, shown));
     }};
 }
 
-fn regex_escape(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if r"\.+*?()|[]{}^$".contains(c) {
-                vec!['\\', c]
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+/// `output` with what legitimately varies between runs replaced, rule by
+/// rule, in this order.
+fn hide_what_varies(output: &str, workspace: &Workspace) -> String {
+    const RULES: &[(&str, &str)] = &[
+        (r"tid \d+", "tid [TID]"),
+        // Which of a runtime's idle workers waits for events and which parks
+        // changes from run to run.
+        (r"tokio-rt-worker  [^\n]*", "tokio-rt-worker  [idle]"),
+        // Where gdb is installed, one stuck test of an exercise also shows
+        // the line each thread was at: which test that is varies, and a
+        // machine without gdb says so instead.
+        (r"(?m)^ +at [^\n]+:\d+ \(in [^\n]*\)\n", ""),
+        (r"(?m)^ +\((gdb|With gdb) [^\n]*\)\n", ""),
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
+        // Moments measured by the test server vary from run to run, and so
+        // do the bars of its timeline by a column or two.
+        (r"\b\d+ ms\b", "[N] ms"),
+        (r"(?m)^( +/\S+) +[█ ]+$", "${1}  [bar]"),
+        (r"in flight  [0-9+]+", "in flight  [counts]"),
+        (
+            r"\(\d+ bytes of output skipped",
+            "([N] bytes of output skipped",
+        ),
+    ];
+    let mut text = output.replace(&workspace.path().display().to_string(), "[WORKSPACE]");
+    for (pattern, replacement) in RULES {
+        let rule = regex::Regex::new(pattern).expect("a valid pattern");
+        text = rule.replace_all(&text, *replacement).into_owned();
+    }
+    text
 }
 
 #[test]

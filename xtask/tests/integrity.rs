@@ -384,11 +384,77 @@ fn a_build_script_is_refused_before_it_can_run() {
         ),
     )
     .unwrap();
-    let output = check_fault(&workspace, &["downloader", "pubsub"], &[], true);
+    // The same, two crates away: a helper crate of the learner's that
+    // depends on another with the build script.
+    workspace.solve("prime-pipeline");
+    let new_crate = |name: &str, extra: &str| {
+        let dir = workspace.path().join("exercises").join(name);
+        fs::create_dir_all(dir.join("src")).unwrap();
+        fs::write(
+            dir.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n{extra}"
+            ),
+        )
+        .unwrap();
+        fs::write(dir.join("src/lib.rs"), "//! A crate of the learner's.\n").unwrap();
+        dir
+    };
+    new_crate(
+        "helper",
+        "[dependencies]\nbuilder = { path = \"../builder\" }\n",
+    );
+    let builder = new_crate("builder", "");
+    fs::copy(
+        workspace.path().join("exercises/downloader/build.rs"),
+        builder.join("build.rs"),
+    )
+    .unwrap();
+    // And code that runs inside the compiler: a procedural macro.
+    workspace.solve("fan-in");
+    new_crate("magic", "[lib]\nproc-macro = true\n");
+    for (exercise, dependency) in [
+        ("prime-pipeline", "helper = { path = \"../helper\" }"),
+        ("fan-in", "magic = { path = \"../magic\" }"),
+    ] {
+        let manifest = workspace
+            .path()
+            .join("exercises")
+            .join(exercise)
+            .join("Cargo.toml");
+        let text = fs::read_to_string(&manifest).unwrap();
+        fs::write(
+            &manifest,
+            text.replacen(
+                "[dependencies]",
+                &format!("[dependencies]\n{dependency}"),
+                1,
+            ),
+        )
+        .unwrap();
+    }
+    common::sync_lock_file(workspace.path());
+    let output = check_fault(
+        &workspace,
+        &["downloader", "pubsub", "prime-pipeline", "fan-in"],
+        &[],
+        true,
+    );
     assert_eq!(
         fs::read_to_string(&spec).unwrap(),
         shipped_spec,
         "the build script never ran"
+    );
+    assert!(
+        flat(&output).contains("✗ prime-pipeline: cannot be judged")
+            && flat(&output).contains("`builder`, which")
+            && flat(&output).contains("(through `helper`), has a build script"),
+        "{output}"
+    );
+    assert!(
+        flat(&output).contains("✗ fan-in: cannot be judged")
+            && flat(&output).contains("is a procedural macro"),
+        "{output}"
     );
     assert!(
         flat(&output).contains("✗ downloader: cannot be judged")
@@ -398,6 +464,59 @@ fn a_build_script_is_refused_before_it_can_run() {
     assert!(
         flat(&output).contains("✗ pubsub: cannot be judged"),
         "{output}"
+    );
+}
+
+/// A support crate's manifest needs no line for a build script: cargo runs
+/// a `build.rs` it finds beside it. One added to the test kit would run in
+/// every spec build.
+#[test]
+fn a_build_script_added_to_the_test_kit_is_refused_before_it_can_run() {
+    let _serial = one_at_a_time();
+    let workspace = Workspace::new();
+    workspace.solve("downloader");
+    let kit = workspace.path().join("crates/test-kit");
+    common::copy_dir(
+        &common::root().join("crates/test-kit/src"),
+        &kit.join("src"),
+    );
+    fs::copy(
+        common::root().join("crates/test-kit/Cargo.toml"),
+        kit.join("Cargo.toml"),
+    )
+    .unwrap();
+    fs::write(
+        kit.join("build.rs"),
+        "//! Rewrites the spec while the test kit is being compiled.\nfn main() {\n    \
+         let spec = concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../../specs/downloader/spec.rs\");\n    \
+         let text = std::fs::read_to_string(spec).unwrap();\n    \
+         std::fs::write(spec, text.replace(\"assert!(\", \"let _ = (\")).unwrap();\n}\n",
+    )
+    .unwrap();
+    // This copy's test kit is its own, as in a learner's clone.
+    let root_manifest = workspace.path().join("Cargo.toml");
+    let text = fs::read_to_string(&root_manifest).unwrap();
+    let real = format!(
+        "test-kit = {{ path = \"{}/crates/test-kit\" }}",
+        common::root().display()
+    );
+    assert!(text.contains(&real), "{text}");
+    fs::write(
+        &root_manifest,
+        text.replacen(&real, "test-kit = { path = \"crates/test-kit\" }", 1),
+    )
+    .unwrap();
+    let spec = workspace.path().join("specs/downloader/spec.rs");
+    let shipped_spec = fs::read_to_string(&spec).unwrap();
+    let output = check_fault(&workspace, &["downloader"], &[], true);
+    assert_eq!(
+        fs::read_to_string(&spec).unwrap(),
+        shipped_spec,
+        "the build script never ran"
+    );
+    assert!(
+        flat(&output).contains("crates/test-kit/build.rs"),
+        "the added build script must be named:\n{output}"
     );
 }
 

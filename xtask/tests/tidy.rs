@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -114,6 +115,11 @@ fn the_readme_commands_exist() {
     assert!(
         ci.lines().any(|line| line.trim() == "cargo test"),
         ".ci/run must run `cargo test`, the README's test command"
+    );
+    assert!(
+        ci.lines()
+            .any(|line| line.trim() == "cargo test -p book-builder"),
+        ".ci/run must run the book's tests, which `cargo test` leaves out"
     );
     // Every `cargo xtask <subcommand>` the README mentions is a real one.
     let help = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -277,4 +283,101 @@ fn the_verdicts_an_exercise_page_promises_are_the_ones_the_checker_gives() {
         "the verdict lists were not found ({claims} claims)"
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// What `cargo tree` says building `selection` compiles from crates.io:
+/// each crate (`name vVERSION`) with the sets of features it is built with.
+/// A crate can have two: one for the target, and one for the build machine
+/// (where proc macros and their dependencies run).
+fn features_built(selection: &[String]) -> BTreeMap<String, BTreeSet<String>> {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "--offline",
+            "--locked",
+            "--edges",
+            "normal,build,dev",
+        ])
+        .args(["--prefix", "none", "--no-dedupe", "--format", "{p} [{f}]"])
+        .args(selection)
+        .current_dir(common::root())
+        .output()
+        .expect("run cargo tree");
+    assert!(
+        output.status.success(),
+        "cargo tree {selection:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut built: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Some((package, features)) = line.rsplit_once(" [") else {
+            continue;
+        };
+        let package = package.trim_end_matches(" (proc-macro)");
+        // The workshop's own crates (`name v0.1.0 (/path)`) are built per
+        // selection anyway.
+        if package.contains(" (") {
+            continue;
+        }
+        built
+            .entry(package.to_owned())
+            .or_default()
+            .insert(features.trim_end_matches(']').to_owned());
+    }
+    built
+}
+
+/// Every spec build asks the crates it shares with `cargo test` for the
+/// same features. Cargo compiles a crate once per set of features, and
+/// every crate above it with it: one feature apart deep down (a `log` on
+/// mio, a `visit-mut` on syn) and tokio, hyper, axum and everything that
+/// uses them are compiled again, for each exercise the checker judges alone,
+/// for all of them, and for the solutions. test-kit's Cargo.toml asks for
+/// what the rest of the workspace would otherwise add.
+#[test]
+fn the_spec_builds_share_the_workspace_build() {
+    let workspace = features_built(&[]);
+    assert!(
+        workspace.keys().any(|k| k.starts_with("tokio v")),
+        "cargo tree printed no tokio: {workspace:?}"
+    );
+    let exercises = common::exercises();
+    let mut selections: Vec<(String, Vec<String>)> = exercises
+        .iter()
+        .map(|e| {
+            (
+                format!("`cargo xtask check {e}`"),
+                vec!["-p".to_owned(), e.clone()],
+            )
+        })
+        .collect();
+    let every = |suffix: &str| -> Vec<String> {
+        exercises
+            .iter()
+            .flat_map(|e| ["-p".to_owned(), format!("{e}{suffix}")])
+            .collect()
+    };
+    selections.push(("`cargo xtask check`".to_owned(), every("")));
+    selections.push((
+        "`cargo xtask check --solutions`".to_owned(),
+        every("-solution"),
+    ));
+    let mut problems = Vec::new();
+    for (what, selection) in &selections {
+        for (package, features) in features_built(selection) {
+            if let Some(shared) = workspace.get(&package)
+                && *shared != features
+            {
+                problems.push(format!(
+                    "{package}: `cargo test` builds it with {shared:?}, {what} with {features:?}"
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "these crates, and every crate above them, would be compiled twice: add what `cargo test` asks of \
+         them to test-kit's Cargo.toml (see the comment there):\n{}",
+        problems.join("\n")
+    );
 }
