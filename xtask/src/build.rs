@@ -243,11 +243,7 @@ fn preflight_reason(
         )));
     };
     let targets = package["targets"].as_array().cloned().unwrap_or_default();
-    if targets.iter().any(|t| {
-        t["kind"]
-            .as_array()
-            .is_some_and(|k| k.iter().any(|k| k == "custom-build"))
-    }) {
+    if has_target(package, "custom-build") {
         return Some(Ok(format!(
             "`{}` has a build script (a build.rs, or `build =` in {shown}). A build script runs while the \
              spec is being compiled and could change it, so the checker does not judge an exercise that has \
@@ -278,8 +274,8 @@ fn preflight_reason(
         Some(_) => {}
     }
     let members = metadata.member_dirs();
-    // Every crate of the workshop's the exercise's build compiles, however
-    // deep: one that depends on another is followed to it.
+    // Every workshop crate the exercise's build compiles, however deep: a
+    // crate that depends on another is followed to it.
     let mut seen = BTreeSet::new();
     let mut queue: Vec<(&Value, Option<String>)> = vec![(package, None)];
     while let Some((from, via)) = queue.pop() {
@@ -330,20 +326,13 @@ fn preflight_reason(
             }) else {
                 continue;
             };
-            let has = |kind: &str| {
-                member["targets"].as_array().into_iter().flatten().any(|t| {
-                    t["kind"]
-                        .as_array()
-                        .is_some_and(|k| k.iter().any(|k| k == kind))
-                })
-            };
-            if has("custom-build") {
+            if has_target(member, "custom-build") {
                 return Some(Ok(format!(
                     "`{name}`, which {shown} depends on{through}, has a build script: it would run while the spec \
                      is being compiled, so the checker does not judge an exercise that depends on it."
                 )));
             }
-            if has("proc-macro") {
+            if has_target(member, "proc-macro") {
                 return Some(Ok(format!(
                     "`{name}`, which {shown} depends on{through}, is a procedural macro: its code runs inside the \
                      compiler while the spec is being compiled, so the checker does not judge an exercise that \
@@ -354,6 +343,20 @@ fn preflight_reason(
         }
     }
     None
+}
+
+/// Whether `package` (from `cargo metadata`) has a target of `kind`
+/// (`custom-build` is a build script).
+fn has_target(package: &Value, kind: &str) -> bool {
+    package["targets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|t| {
+            t["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == kind))
+        })
 }
 
 /// Builds the spec binaries of `exercises` in one cargo invocation.
