@@ -12,8 +12,8 @@
 //! consumer counts to `M`. In the criterion group `fan_out`:
 //!
 //! - `threads/<w>`: `fan_out_fan_in::threads::fan_out` in a thread scope,
-//!   whose output is a rendezvous channel (Go's `make(chan T)`), fed by a
-//!   rendezvous channel too;
+//!   fed by a rendezvous channel (Go's `make(chan T)`), so its output is
+//!   one too (it takes the input's capacity);
 //! - `bare_threads/<w>`: the same job as a bare crossbeam loop
 //!   ([`benchmarks::baselines::crossbeam_fan_out`]) at the same capacity, 0:
 //!   no cancel signal, no `select!`;
@@ -24,15 +24,16 @@
 //!
 //! The group `fan_out_capacity` runs 4 workers with channels of 0 (threads
 //! only), 1, 16, 64 and 1024: the bare loops with both channels at that
-//! capacity, and the crate's forms with their *input* at that capacity (the
-//! output's capacity is the crate's own: 0 on threads, 1 on tasks).
+//! capacity, and the crate's forms with their input at that capacity: on
+//! threads the output takes the input's capacity, on tasks it keeps the
+//! crate's own, 1.
 
 use std::hint::black_box;
 use std::thread;
 
 use benchmarks::Mode;
 use benchmarks::baselines::{crossbeam_fan_out, tokio_fan_out};
-use benchmarks::paired::best_of_interleaved;
+use benchmarks::paired::median_of_interleaved;
 use benchmarks::results::BenchRun;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use fan_out_fan_in::{tasks, threads};
@@ -165,7 +166,7 @@ fn main() -> anyhow::Result<()> {
     let mut criterion = mode.criterion();
     bench(&mut criterion, &runtime, messages);
     criterion.final_summary();
-    // The targets' two sides once more, in turns, the best of each.
+    // The targets' two sides once more, in turns, the median of each.
     let rounds = mode.pick(5, 15);
     let mut paired = serde_json::Map::new();
     paired.insert("rounds".into(), json!(rounds));
@@ -174,13 +175,13 @@ fn main() -> anyhow::Result<()> {
             ("threads", "bare_threads", 0),
             ("tasks", "bare_tasks", tasks::CAPACITY),
         ] {
-            let (a, b) = best_of_interleaved(
+            let (a, b) = median_of_interleaved(
                 rounds,
                 || run_form(form, &runtime, w, messages, capacity),
                 || run_form(bare, &runtime, w, messages, capacity),
             );
             println!(
-                "fan_out/{form}/{w}, best of {rounds} in turns: crate / bare {:.3}",
+                "fan_out/{form}/{w}, median of {rounds} in turns: crate / bare {:.3}",
                 b / a
             );
             paired.insert(format!("{form}/{w}"), json!(a));

@@ -31,7 +31,7 @@ use std::hint::black_box;
 
 use benchmarks::Mode;
 use benchmarks::baselines::{Delivery, async_broadcast, broadcast, mpsc_per_subscriber};
-use benchmarks::paired::best_of_interleaved;
+use benchmarks::paired::median_of_interleaved;
 use benchmarks::results::BenchRun;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use pubsub_solution::{Broker, CAPACITY};
@@ -155,18 +155,18 @@ fn main() -> anyhow::Result<()> {
     bench(&mut criterion, &runtime, messages);
     criterion.final_summary();
 
-    // The target's two sides once more, in turns, the best of each.
+    // The target's two sides once more, in turns, the median of each.
     let rounds = mode.pick(5, 15);
     let mut paired = serde_json::Map::new();
     paired.insert("rounds".into(), json!(rounds));
     for s in SUBSCRIBERS {
-        let (broker, bare) = best_of_interleaved(
+        let (broker, bare) = median_of_interleaved(
             rounds,
             || runtime.block_on(publish_all(s, messages)),
             || runtime.block_on(mpsc_per_subscriber(s, messages, CAPACITY)),
         );
         println!(
-            "pubsub/{s}, best of {rounds} in turns: broker / mpsc {:.3}",
+            "pubsub/{s}, median of {rounds} in turns: broker / mpsc {:.3}",
             bare / broker
         );
         paired.insert(format!("solution/{s}"), json!(broker));

@@ -19,6 +19,10 @@
 //!   a loop;
 //! - `governor` (the baseline): `RateLimiter::direct` with a quota of 1000 a
 //!   second and a burst of 1, `until_ready` in a loop;
+//! - `governor_tokio_timer` (the like-for-like baseline at burst 1):
+//!   governor's own `until_ready` loop (`check`, then sleep for the wait it
+//!   names) with the sleep on tokio's timer, the bucket's, instead of
+//!   `futures-timer`;
 //! - `token_bucket_burst2`, `governor_burst2`, `token_bucket_burst10` and
 //!   `governor_burst10`: the same with a burst of 2 and of 10, the rate
 //!   measured after the first burst. A late wake-up then leaves its token
@@ -27,7 +31,8 @@
 //! With a burst of 1, a limiter may never grant twice within one period, so
 //! every late wake-up is lost: on tokio's 1 ms timer (the bucket's) that is
 //! most of a period at 1000 a second; governor sleeps on its own, finer
-//! timer (`futures-timer`, a thread that parks with a timeout).
+//! timer (`futures-timer`, a thread that parks with a timeout), and
+//! `governor_tokio_timer` shows what the same algorithm gets on tokio's.
 //!
 //! **Cost of one check** (criterion group `rate_check`): an uncontended
 //! non-blocking check on a limiter that always has room:
@@ -40,6 +45,7 @@ use std::time::Instant;
 use benchmarks::Mode;
 use benchmarks::results::BenchRun;
 use criterion::Criterion;
+use governor::clock::{Clock, DefaultClock};
 use governor::{Quota, RateLimiter};
 use rate_limiting::{TokenBucket, rate_limited, rate_limited_blocking};
 use serde_json::{Value, json};
@@ -115,6 +121,22 @@ fn achieved_rates(runtime: &tokio::runtime::Runtime, permits: u32) -> anyhow::Re
         };
         runs.push((name, steady(governor, burst)));
     }
+
+    // Governor's `until_ready` loop, with the sleep on tokio's timer.
+    let governor_tokio = runtime.block_on(async {
+        let clock = DefaultClock::default();
+        let quota = Quota::per_second(nonzero(RATE)).allow_burst(nonzero(1));
+        let limiter = RateLimiter::direct_with_clock(quota, clock.clone());
+        let mut grants = Vec::new();
+        for _ in 0..permits {
+            while let Err(not_until) = limiter.check() {
+                tokio::time::sleep(not_until.wait_time_from(clock.now())).await;
+            }
+            grants.push(Instant::now());
+        }
+        grants
+    });
+    runs.push(("governor_tokio_timer", governor_tokio));
 
     let mut report = serde_json::Map::new();
     for (name, grants) in runs {

@@ -19,8 +19,9 @@
 //!   ([`results`]).
 //!
 //! The figures that have a target are also taken a second way, the two
-//! sides run in turns and the best of each kept ([`paired`]), so that a
-//! load that drifts during a run disturbs their ratio as little as it can.
+//! sides run in turns and the median of each kept ([`paired`]), so that a
+//! load that drifts during a run, or one lucky run, disturbs their ratio as
+//! little as it can.
 //!
 //! Each bench binary also records when it started ([`results::BenchRun`]), so
 //! the summarizer (`cargo run --release -p benchmarks --bin summarize`, built

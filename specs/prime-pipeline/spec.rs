@@ -664,8 +664,11 @@ fn every_stage_returns_a_bounded_channel() {
 /// With nobody reading a stage's output for a while, checks that the stage
 /// took from its input only what fits in its output and its hands; then
 /// reads everything and checks that nothing was lost.
+/// How long nobody reads a stage's output before [`check_memory`] looks.
+const UNREAD_FOR: Duration = Duration::from_millis(300);
+
+/// Checks a stage whose output nobody has read for at least [`UNREAD_FOR`].
 fn check_memory<T>(stage: &str, input: &Receiver<u64>, output: &Receiver<T>, total: usize) {
-    std::thread::sleep(Duration::from_millis(300));
     let taken = total - input.len();
     let queued = output.len();
     let capacity = output.capacity().unwrap_or(0);
@@ -701,19 +704,21 @@ fn check_memory<T>(stage: &str, input: &Receiver<u64>, output: &Receiver<T>, tot
 fn a_slow_consumer_keeps_memory_bounded() {
     run(|| {
         let cancel = Cancel::new();
-        // 1 000 primes waiting in our own input, and nobody reading the output.
-        let input = source(&[2; 1_000]);
+        // For each stage, 1 000 primes waiting in our own input, and nobody
+        // reading its output. Both stages wait at the same time.
+        let primes_in = source(&[2; 1_000]);
         let filtered = call("filter_primes", {
-            let (input, cancel) = (input.clone(), cancel.clone());
+            let (input, cancel) = (primes_in.clone(), cancel.clone());
             move || filter_primes(input, &cancel)
         });
-        check_memory("filter_primes", &input, &filtered, 1_000);
-        let input = source(&[2; 1_000]);
+        let squares_in = source(&[2; 1_000]);
         let squared = call("square", {
-            let input = input.clone();
+            let input = squares_in.clone();
             move || square(input, &cancel)
         });
-        check_memory("square", &input, &squared, 1_000);
+        std::thread::sleep(UNREAD_FOR);
+        check_memory("filter_primes", &primes_in, &filtered, 1_000);
+        check_memory("square", &squares_in, &squared, 1_000);
     });
 }
 

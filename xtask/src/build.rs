@@ -142,33 +142,23 @@ impl Metadata {
     }
 }
 
-/// The platform rustc builds for by default (`host:` in `rustc -vV`).
-fn host_triple() -> Option<String> {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let output = Command::new(rustc)
-        .arg("-vV")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    let text = String::from_utf8(output.stdout).ok()?;
-    text.lines()
-        .find_map(|line| line.strip_prefix("host: "))
-        .map(|host| host.trim().to_owned())
-}
-
 /// How many packages building the spec tests of `packages` may compile:
 /// the packages themselves and everything they depend on (normal, dev and
-/// build dependencies), from `cargo metadata`'s resolve. `None` when cargo
-/// cannot say.
+/// build dependencies, for this machine's platform), counted once each from
+/// `cargo tree`. `None` when cargo cannot say.
+///
+/// Not `cargo metadata`: it wants the manifest of every package of the
+/// whole workspace, the book builder's too, and offline on a fresh cargo
+/// home (where only what a build needed was downloaded) it fails.
+/// `cargo tree` reads only the packages it shows.
 fn crates_needed(root: &Path, packages: &[String]) -> Option<usize> {
-    // Only this machine's platform: without the filter, cargo wants the
-    // manifests of every platform's dependencies (Windows crates too), which
-    // a build for this machine never downloaded, and `--offline` fails.
-    let host = host_triple()?;
-    let output = spec_cargo(root)
-        .args(["metadata", "--format-version", "1", "--offline", "--locked"])
-        .args(["--filter-platform", &host])
+    let mut tree = spec_cargo(root);
+    tree.args(["tree", "--offline", "--locked", "--edges", "normal,dev,build"])
+        .args(["--prefix", "none"]);
+    for package in packages {
+        tree.args(["--package", package]);
+    }
+    let output = tree
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output()
@@ -176,36 +166,17 @@ fn crates_needed(root: &Path, packages: &[String]) -> Option<usize> {
     if !output.status.success() {
         return None;
     }
-    let json: Value = serde_json::from_slice(&output.stdout).ok()?;
-    let name_of: BTreeMap<&str, &str> = json["packages"]
-        .as_array()?
-        .iter()
-        .filter_map(|p| Some((p["id"].as_str()?, p["name"].as_str()?)))
-        .collect();
-    let deps_of: BTreeMap<&str, Vec<&str>> = json["resolve"]["nodes"]
-        .as_array()?
-        .iter()
-        .filter_map(|node| {
-            let deps = node["deps"]
-                .as_array()?
-                .iter()
-                .filter_map(|dep| dep["pkg"].as_str())
-                .collect();
-            Some((node["id"].as_str()?, deps))
+    let text = String::from_utf8(output.stdout).ok()?;
+    // Each line is `name vX.Y.Z [(path)] [(*)]`; a package seen before is
+    // marked `(*)`, and one used as a build dependency too shows up twice.
+    let unique: BTreeSet<(&str, &str)> = text
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            Some((words.next()?, words.next()?))
         })
         .collect();
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut todo: Vec<&str> = name_of
-        .iter()
-        .filter(|(_, name)| packages.iter().any(|p| p == *name))
-        .map(|(id, _)| *id)
-        .collect();
-    while let Some(id) = todo.pop() {
-        if seen.insert(id) {
-            todo.extend(deps_of.get(id).into_iter().flatten().copied());
-        }
-    }
-    (!seen.is_empty()).then_some(seen.len())
+    (!unique.is_empty()).then_some(unique.len())
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -793,9 +764,9 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
             .expect("xtask sits in the workspace");
-        let one = crates_needed(root, &["downloader".to_owned()]).expect("cargo metadata works");
+        let one = crates_needed(root, &["downloader".to_owned()]).expect("cargo tree works");
         let two = crates_needed(root, &["downloader".to_owned(), "pubsub".to_owned()])
-            .expect("cargo metadata works");
+            .expect("cargo tree works");
         // The downloader pulls in tokio, reqwest and the test kit: dozens of
         // crates; a second exercise shares most of them; nothing unknown.
         assert!(one > 30, "{one}");

@@ -30,6 +30,7 @@ use crate::exercises::{Exercise, Target};
 use crate::manifest::{self, Edited};
 use crate::mistakes::{self, Mistake};
 use crate::runner::{self, Limits, Running};
+use crate::state;
 use crate::ui::Ui;
 use crate::verdict::{self, TestResult, TestVerdict};
 
@@ -516,12 +517,29 @@ fn run_specs(
         private.push((index, snapshots, binary.clone(), stamp));
     }
 
-    // 4. Every test in a process of its own, `jobs` at a time.
+    // 4. Every test in a process of its own, `jobs` at a time, the ones
+    //    that took longest last time first: a test that waits in real time
+    //    then overlaps the quick ones instead of ending the run alone.
+    let took = state::test_durations(root);
+    let key = |job: &Job| {
+        let exercise = reports[job.report].exercise.dir(target);
+        let test = job.name.strip_prefix("spec::").unwrap_or(&job.name);
+        format!("{}/{test}", exercise.display())
+    };
+    state::longest_first(queue.make_contiguous(), &took, key);
     let limits = Limits {
         time: options.timeout,
         memory: runner::MEMORY_LIMIT,
     };
     let outcome = run_jobs(queue, options.jobs, limits, ui, "Running the specs")?;
+    state::record_test_durations(
+        root,
+        outcome.results.iter().map(|(index, result)| {
+            let exercise = reports[*index].exercise.dir(target);
+            let millis = u64::try_from(result.duration.as_millis()).unwrap_or(u64::MAX);
+            (format!("{}/{}", exercise.display(), result.name), millis)
+        }),
+    );
     for (index, result) in outcome.results {
         reports[index].tests.push(result);
     }

@@ -85,6 +85,44 @@ pub fn record_status(root: &Path, exercise: &Exercise, verdict: &str) -> anyhow:
     .context("writing .xtask/status.json")
 }
 
+fn durations_file(root: &Path) -> PathBuf {
+    dir(root).join("durations.json")
+}
+
+/// How long each test took when it last ran, in milliseconds, by
+/// `<exercise folder>/<test>` (`solutions/downloader/spec::…`). The checker
+/// starts the longest first, so that a test that waits in real time runs
+/// beside the others instead of after them. Only the order of the runs
+/// depends on it, never a verdict.
+pub fn test_durations(root: &Path) -> std::collections::HashMap<String, u64> {
+    fs::read_to_string(durations_file(root))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// Records how long tests took (keys as in [`test_durations`]), keeping the
+/// others. Best effort: a state folder that cannot be written costs only
+/// the order of the next run.
+pub fn record_test_durations(root: &Path, durations: impl IntoIterator<Item = (String, u64)>) {
+    let mut all = test_durations(root);
+    all.extend(durations);
+    if let Ok(text) = serde_json::to_string_pretty(&all) {
+        let _ = fs::create_dir_all(dir(root));
+        let _ = fs::write(durations_file(root), text + "\n");
+    }
+}
+
+/// Puts the items that took longest last time (by [`test_durations`])
+/// first; those never timed keep their order, after the others.
+pub fn longest_first<T>(
+    items: &mut [T],
+    took: &std::collections::HashMap<String, u64>,
+    key: impl Fn(&T) -> String,
+) {
+    items.sort_by_key(|item| std::cmp::Reverse(took.get(&key(item)).copied().unwrap_or(0)));
+}
+
 /// `YYYY-MM-DD-HHMMSS` in UTC, for backup folder names.
 pub fn timestamp() -> String {
     let seconds = std::time::SystemTime::now()
@@ -143,6 +181,30 @@ pub fn record_built_library(root: &Path, package: &str, rlib: &Path, mtime_ns: u
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
+    #[test]
+    fn the_tests_that_took_longest_run_first_and_the_rest_keep_their_order() {
+        let took = HashMap::from([("b".to_owned(), 600), ("d".to_owned(), 20)]);
+        let mut names = vec!["a", "b", "c", "d", "e"];
+        super::longest_first(&mut names, &took, |name| (*name).to_owned());
+        assert_eq!(names, ["b", "d", "a", "c", "e"]);
+    }
+
+    #[test]
+    fn durations_are_merged_with_the_ones_recorded_before() {
+        let root = tempfile::tempdir().expect("a temporary folder");
+        assert!(super::test_durations(root.path()).is_empty());
+        super::record_test_durations(root.path(), [("x/a".to_owned(), 5), ("x/b".to_owned(), 7)]);
+        super::record_test_durations(root.path(), [("x/a".to_owned(), 9)]);
+        let took = super::test_durations(root.path());
+        assert_eq!(took.get("x/a"), Some(&9));
+        assert_eq!(took.get("x/b"), Some(&7));
+        // A file that is not ours costs only the order.
+        std::fs::write(super::durations_file(root.path()), "not json").unwrap();
+        assert!(super::test_durations(root.path()).is_empty());
+    }
+
     #[test]
     fn timestamps_look_like_dates() {
         let stamp = super::timestamp();

@@ -40,8 +40,26 @@ where
     I: IntoIterator + Send + 'static,
     I::Item: Send + 'static,
 {
+    generate_with_capacity(items, batch_size, crate::threads::DEFAULT_CAPACITY)
+}
+
+/// [`generate`] through a channel of `capacity` batches. The stages after
+/// it take the same capacity for their own output channels.
+///
+/// # Panics
+///
+/// As [`generate`].
+pub fn generate_with_capacity<I>(
+    items: I,
+    batch_size: usize,
+    capacity: usize,
+) -> Stage<Vec<I::Item>>
+where
+    I: IntoIterator + Send + 'static,
+    I::Item: Send + 'static,
+{
     assert!(batch_size > 0, "a batch size must be at least 1");
-    let (tx, rx) = channel::bounded(crate::threads::DEFAULT_CAPACITY);
+    let (tx, rx) = channel::bounded(capacity);
     let thread = spawn_named("generate", move || {
         let mut items = items.into_iter();
         loop {
