@@ -1086,7 +1086,7 @@ fn capacity(inputs: &Inputs, _cores: usize) -> anyhow::Result<Section> {
             series: vec![
                 ("bare crossbeam loop".into(), sweep("bare_threads", &all)?),
                 (
-                    "`threads::fan_out` (input at this capacity)".into(),
+                    "`threads::fan_out` (input and output at this capacity)".into(),
                     sweep("threads", &all)?,
                 ),
             ],
