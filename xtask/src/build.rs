@@ -153,8 +153,14 @@ impl Metadata {
 /// `cargo tree` reads only the packages it shows.
 fn crates_needed(root: &Path, packages: &[String]) -> Option<usize> {
     let mut tree = spec_cargo(root);
-    tree.args(["tree", "--offline", "--locked", "--edges", "normal,dev,build"])
-        .args(["--prefix", "none"]);
+    tree.args([
+        "tree",
+        "--offline",
+        "--locked",
+        "--edges",
+        "normal,dev,build",
+    ])
+    .args(["--prefix", "none"]);
     for package in packages {
         tree.args(["--package", package]);
     }

@@ -521,12 +521,10 @@ fn run_specs(
     //    that took longest last time first: a test that waits in real time
     //    then overlaps the quick ones instead of ending the run alone.
     let took = state::test_durations(root);
-    let key = |job: &Job| {
-        let exercise = reports[job.report].exercise.dir(target);
+    state::longest_first(queue.make_contiguous(), &took, |job| {
         let test = job.name.strip_prefix("spec::").unwrap_or(&job.name);
-        format!("{}/{test}", exercise.display())
-    };
-    state::longest_first(queue.make_contiguous(), &took, key);
+        state::duration_key(&reports[job.report].exercise.dir(target), test)
+    });
     let limits = Limits {
         time: options.timeout,
         memory: runner::MEMORY_LIMIT,
@@ -535,9 +533,9 @@ fn run_specs(
     state::record_test_durations(
         root,
         outcome.results.iter().map(|(index, result)| {
-            let exercise = reports[*index].exercise.dir(target);
+            let key = state::duration_key(&reports[*index].exercise.dir(target), &result.name);
             let millis = u64::try_from(result.duration.as_millis()).unwrap_or(u64::MAX);
-            (format!("{}/{}", exercise.display(), result.name), millis)
+            (key, millis)
         }),
     );
     for (index, result) in outcome.results {

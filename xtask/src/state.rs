@@ -89,8 +89,14 @@ fn durations_file(root: &Path) -> PathBuf {
     dir(root).join("durations.json")
 }
 
+/// The key of a test in [`test_durations`]: `<exercise folder>/<test>`,
+/// such as `solutions/downloader/a_free_slot_is_used_at_once`.
+pub fn duration_key(exercise_dir: &Path, test: &str) -> String {
+    format!("{}/{test}", exercise_dir.display())
+}
+
 /// How long each test took when it last ran, in milliseconds, by
-/// `<exercise folder>/<test>` (`solutions/downloader/spec::…`). The checker
+/// [`duration_key`]. The checker
 /// starts the longest first, so that a test that waits in real time runs
 /// beside the others instead of after them. Only the order of the runs
 /// depends on it, never a verdict.
