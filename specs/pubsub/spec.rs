@@ -438,7 +438,7 @@ fn a_subscriber_holds_at_most_capacity_messages_then_publish_waits() {
 /// publish might give up.
 const STALL: Duration = Duration::from_secs(60);
 
-/// When this times out: a publish that waits for something other than room in the subscriber's queue.
+/// When this times out: a publish that waits for something other than room in the subscriber's queue, or that waits by spinning (`yield_now` and try again): this test runs on tokio's paused clock, whose time moves only when every task is waiting.
 #[test]
 fn a_slow_subscriber_loses_nothing() {
     test_kit::Harness::new().paused_clock().run_async(|| async {

@@ -154,15 +154,12 @@ fn send_or_done<T>(output: &Sender<T>, mut item: T, done: &Receiver<Infallible>)
         match output.try_send(item) {
             Ok(()) => return true,
             Err(TrySendError::Disconnected(_)) => return false,
-            Err(TrySendError::Full(back)) if backoff.is_completed() => {
-                item = back;
-                break;
-            }
-            Err(TrySendError::Full(back)) => {
-                item = back;
-                backoff.snooze();
-            }
+            Err(TrySendError::Full(back)) => item = back,
         }
+        if backoff.is_completed() {
+            break;
+        }
+        backoff.snooze();
     }
     select! {
         send(output, item) -> sent => sent.is_ok(),

@@ -224,9 +224,10 @@ fn the_output_has_the_inputs_room() {
 fn a_cancel_stops_workers_whose_input_never_runs_dry() {
     test_kit::run(|| {
         let (cancel, done) = cancel_signal();
-        // An input with far more items waiting than the test reads, and the
-        // output read without a pause: no worker ever has to wait, so none
-        // ever reaches a `select!`. Each must still look at `done`.
+        // An input with far more items waiting than the test reads: no
+        // worker ever waits for input, so its receive never reaches the
+        // `select!` that would see the cancel. Each must still look at
+        // `done` before it takes the next item.
         let (tx, rx) = channel::unbounded();
         for n in 0..100_000u64 {
             tx.send(n).unwrap();
