@@ -1198,8 +1198,8 @@ fn rate_limiting(inputs: &Inputs, _cores: usize) -> anyhow::Result<Section> {
         ));
     }
     let (_, bucket_one) = errors["token_bucket"];
-    // Burst 1 against governor twice: on its own, finer timer (the
-    // issue's yardstick), and on tokio's timer, the bucket's (like for like).
+    // Burst 1 against governor twice: on its own, finer timer, and on
+    // tokio's timer, the bucket's (like for like).
     for (position, key, yardstick) in [
         (2, "governor", "governor's"),
         (3, "governor_tokio_timer", "governor's on tokio's timer,"),
