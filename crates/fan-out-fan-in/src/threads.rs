@@ -28,36 +28,46 @@
 //! broadcast: every thread that selects on it wakes up.
 //!
 //! Each thread here looks at `done` before it takes an item, and when it
-//! has to wait (on an empty input or a full output) it waits in
+//! has to wait (on an empty input or a full output) for longer than a
+//! moment ([`PATIENCE`], next section) it waits in
 //! [`crossbeam::channel::select!`] on its real operation *and* on `done`.
-//! A cancel therefore wakes a thread whether its input is empty or its
-//! output is full; after the cancel a thread passes on at most the item it
-//! already holds, and it never blocks again. A thread busy inside `work`
+//! A cancel therefore reaches a thread within that moment whether its
+//! input is empty or its output is full; after the cancel a thread passes
+//! on at most the item it already holds, and then it returns. A thread busy inside `work`
 //! notices the cancel only when `work` returns: Rust has no safe way to
 //! interrupt a running thread. A long job that should stop early can
 //! capture a clone of `done` and check it now and then:
 //! `done.try_recv()` returns `Err(TryRecvError::Disconnected)` once it is
 //! closed.
 //!
-//! # Why each wait first tries without waiting
+//! # Why each wait first waits the plain way, for a moment
 //!
 //! A `select!` that finds nothing ready parks the thread at once, and a
 //! parked thread costs a wake-up (a futex call and a context switch) when
 //! its item comes. crossbeam's own `recv` and `send` first try for a
 //! moment (a few spins, then a few `yield`s: its `Backoff`) and park only
-//! if that fails, so a bare loop on a channel with room rarely parks. The
-//! threads here do the same before their `select!`, with
-//! [`crossbeam::utils::Backoff`]. In a scratch program on 2 cores, with
-//! channels of 16 and 1, 4 or 16 workers, a `select!` at every item moved
-//! 0.1 to 0.36 times the messages per second of a bare loop; trying first
-//! brought it to at least 0.86 times (the costs chapter has the benchmark).
+//! if that fails, so a bare loop on a channel with room rarely parks.
 //!
 //! On a rendezvous channel (capacity 0) a `select!` that waits to *send*
 //! is dearer still: it cannot hand its item over in advance (it may take
 //! the other branch, and then it must still own the item), so a receiver
 //! that picks it must wait until the sending thread has woken up and
 //! written the item. A plain blocking `send` parks with its item already
-//! handed over. That is one more reason to give channels room.
+//! handed over, and the receiver that comes takes it and goes on.
+//!
+//! So each wait here first tries once without waiting, then waits the
+//! plain way, with crossbeam's own `recv_timeout` or `send_timeout`, for
+//! at most [`PATIENCE`] (1 ms), and only then waits in `select!`, which
+//! also wakes on a cancel. A thread whose item comes within a millisecond
+//! never enters `select!`; a thread that waits longer enters it once and
+//! then sleeps until its item or the cancel comes. The price is that a
+//! cancel can take up to that millisecond to reach a thread in its plain
+//! wait. In a scratch program on 2 cores, on rendezvous channels with 16
+//! workers, a `select!` as soon as the try failed moved about 0.4 times
+//! the messages per second of a bare loop (medians of 21 runs, three
+//! runs); the plain wait first brought it to 0.8 to 1.0 times, inside
+//! the bare loop's own run-to-run spread. On channels with room the two
+//! did the same. The costs chapter has the benchmark.
 //!
 //! # Who closes what
 //!
@@ -81,9 +91,11 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::thread::{self, Scope};
+use std::time::Duration;
 
-use crossbeam::channel::{self, Receiver, Sender, TryRecvError, TrySendError, select};
-use crossbeam::utils::Backoff;
+use crossbeam::channel::{
+    self, Receiver, RecvTimeoutError, SendTimeoutError, Sender, TryRecvError, TrySendError, select,
+};
 
 use crate::FanOutError;
 
@@ -119,6 +131,10 @@ fn relay<J, T>(
 }
 // ANCHOR_END: relay
 
+/// How long a thread waits for its item the plain way before it waits in
+/// `select!` on its item and the cancel: the most a cancel can be late.
+pub const PATIENCE: Duration = Duration::from_millis(1);
+
 // ANCHOR: recv_or_done
 /// Receives from `input`, unless `done` closes first: `None` when `input`
 /// is closed and drained, or when `done` is closed.
@@ -126,16 +142,18 @@ fn recv_or_done<J>(input: &Receiver<J>, done: &Receiver<Infallible>) -> Option<J
     if cancelled(done) {
         return None; // Checked once per item: an input that never runs dry still stops.
     }
-    // The fast path: try for a moment without blocking, as crossbeam's own
-    // `recv` does. A `select!` that has to wait parks the thread at once.
-    let backoff = Backoff::new();
-    loop {
-        match input.try_recv() {
-            Ok(item) => return Some(item),
-            Err(TryRecvError::Disconnected) => return None,
-            Err(TryRecvError::Empty) if backoff.is_completed() => break,
-            Err(TryRecvError::Empty) => backoff.snooze(),
-        }
+    // The fast path: the item is there already, or comes within PATIENCE.
+    // crossbeam's own timed recv spins for a moment and then parks; a
+    // `select!` would park at once.
+    match input.try_recv() {
+        Ok(item) => return Some(item),
+        Err(TryRecvError::Disconnected) => return None,
+        Err(TryRecvError::Empty) => {}
+    }
+    match input.recv_timeout(PATIENCE) {
+        Ok(item) => return Some(item),
+        Err(RecvTimeoutError::Disconnected) => return None,
+        Err(RecvTimeoutError::Timeout) => {}
     }
     // The slow path: wait on both, and take whichever comes first.
     select! {
@@ -148,19 +166,19 @@ fn recv_or_done<J>(input: &Receiver<J>, done: &Receiver<Infallible>) -> Option<J
 /// Sends `item` to `output`, unless `done` closes first: `false` when the
 /// output's receiver is gone, or when `done` is closed. The mirror of
 /// [`recv_or_done`].
-fn send_or_done<T>(output: &Sender<T>, mut item: T, done: &Receiver<Infallible>) -> bool {
-    let backoff = Backoff::new();
-    loop {
-        match output.try_send(item) {
-            Ok(()) => return true,
-            Err(TrySendError::Disconnected(_)) => return false,
-            Err(TrySendError::Full(back)) => item = back,
-        }
-        if backoff.is_completed() {
-            break;
-        }
-        backoff.snooze();
-    }
+fn send_or_done<T>(output: &Sender<T>, item: T, done: &Receiver<Infallible>) -> bool {
+    let item = match output.try_send(item) {
+        Ok(()) => return true,
+        Err(TrySendError::Disconnected(_)) => return false,
+        Err(TrySendError::Full(back)) => back,
+    };
+    // On a rendezvous channel this wait parks with the item handed over,
+    // which a `select!` cannot do.
+    let item = match output.send_timeout(item, PATIENCE) {
+        Ok(()) => return true,
+        Err(SendTimeoutError::Disconnected(_)) => return false,
+        Err(SendTimeoutError::Timeout(back)) => back,
+    };
     select! {
         send(output, item) -> sent => sent.is_ok(),
         recv(done) -> _ => false,
@@ -171,7 +189,6 @@ fn send_or_done<T>(output: &Sender<T>, mut item: T, done: &Receiver<Infallible>)
 fn cancelled(done: &Receiver<Infallible>) -> bool {
     matches!(done.try_recv(), Err(TryRecvError::Disconnected))
 }
-// ANCHOR_END: relay
 
 // ANCHOR: fan_out
 /// Fan-out: starts `workers` threads in `scope` that share `input`, apply
