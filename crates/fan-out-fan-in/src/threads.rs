@@ -32,8 +32,9 @@
 //! moment ([`PATIENCE`], next section) it waits in
 //! [`crossbeam::channel::select!`] on its real operation *and* on `done`.
 //! A cancel therefore reaches a thread within that moment whether its
-//! input is empty or its output is full; after the cancel a thread passes
-//! on at most the item it already holds, and then it returns. A thread busy inside `work`
+//! input is empty or its output is full. After the cancel a thread passes
+//! on at most one more item (the one it holds, or one that its wait took
+//! as the cancel came), and then it returns. A thread busy inside `work`
 //! notices the cancel only when `work` returns: Rust has no safe way to
 //! interrupt a running thread. A long job that should stop early can
 //! capture a clone of `done` and check it now and then:
