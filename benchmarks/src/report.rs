@@ -282,9 +282,9 @@ fn worker_pool(inputs: &Inputs, cores: usize) -> anyhow::Result<Section> {
                 .zip(record.paired("rayon")),
         );
     let (speedup_two, vs_rayon, how, turns_note) = match turns {
-        Some((((seq, rounds), (two, _)), ((two_again, _), par))) => (
+        Some((((seq, rounds), (two, _)), ((two_again, _), (par, _)))) => (
             speedup(seq, two),
-            two_again / par.0,
+            two_again / par,
             format!("median of {rounds} runs in turns"),
             format!(
                 " Run in turns, {rounds} times each, the median of each: the loop took {}, the \
@@ -294,8 +294,8 @@ fn worker_pool(inputs: &Inputs, cores: usize) -> anyhow::Result<Section> {
                 duration(two),
                 times(speedup(seq, two)),
                 duration(two_again),
-                duration(par.0),
-                times(two_again / par.0),
+                duration(par),
+                times(two_again / par),
             ),
         ),
         None => (

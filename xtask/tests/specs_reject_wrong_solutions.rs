@@ -156,7 +156,8 @@ fn judge_fixtures(exercise: &str) -> BTreeMap<String, (Judged, PathBuf)> {
 }
 
 /// `work` on every item, two items at a time (each judgement runs four
-/// tests at once), in no particular order.
+/// tests at once: eight in all, as many as the checker's default runs on
+/// 2 cores), in no particular order.
 fn two_at_a_time<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
     let queue = std::sync::Mutex::new(items);
     let results = std::sync::Mutex::new(Vec::new());

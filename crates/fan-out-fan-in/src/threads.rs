@@ -65,8 +65,8 @@
 //! cancel can take up to that millisecond to reach a thread in its plain
 //! wait. In a scratch program on 2 cores, on rendezvous channels with 16
 //! workers, a `select!` as soon as the try failed moved about 0.4 times
-//! the messages per second of a bare loop (medians of 21 runs, three
-//! runs); the plain wait first brought it to 0.8 to 1.0 times, inside
+//! the messages per second of a bare loop (three sessions of 21 runs, the
+//! median of each); the plain wait first brought it to 0.8 to 1.0 times, inside
 //! the bare loop's own run-to-run spread. On channels with room the two
 //! did the same. The costs chapter has the benchmark.
 //!
@@ -143,9 +143,10 @@ fn recv_or_done<J>(input: &Receiver<J>, done: &Receiver<Infallible>) -> Option<J
     if cancelled(done) {
         return None; // Checked once per item: an input that never runs dry still stops.
     }
-    // The fast path: the item is there already, or comes within PATIENCE.
-    // crossbeam's own timed recv spins for a moment and then parks; a
-    // `select!` would park at once.
+    // The fast path: the item is there already (a try, which unlike the
+    // timed wait needs no clock read), or comes within PATIENCE: crossbeam's
+    // own timed recv spins for a moment and then parks, where a `select!`
+    // would park at once.
     match input.try_recv() {
         Ok(item) => return Some(item),
         Err(TryRecvError::Disconnected) => return None,
