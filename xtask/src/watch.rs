@@ -95,21 +95,52 @@ pub fn watch(
     let mut current = exercises[0];
     check(current);
     prompt(current);
+    // A key pressed while a save's events were still arriving, kept for
+    // after the check.
+    let mut pending = None;
     loop {
-        let event = rx.recv().context("the watcher stopped")?;
+        let event = match pending.take() {
+            Some(event) => event,
+            None => rx.recv().context("the watcher stopped")?,
+        };
         match event {
             Event::Quit => return Ok(()),
             Event::Hint => hint(current),
             Event::Recheck => check(current),
             Event::Changed(exercise) => {
-                // An editor's save is several events in a row: wait for the
-                // burst to end, then check once.
-                while let Ok(Event::Changed(_)) = rx.recv_timeout(Duration::from_millis(300)) {}
-                current = exercise;
+                let (saved, key) = settle(&rx, exercise);
+                if matches!(key, Some(Event::Quit)) {
+                    return Ok(());
+                }
+                // A re-check asked for now is the check about to run.
+                pending = key.filter(|key| !matches!(key, Event::Recheck));
+                current = saved;
                 check(current);
             }
         }
         prompt(current);
+    }
+}
+
+/// How long a save's events must have stopped before the check starts:
+/// watchexec's default. One save is often several events microseconds apart
+/// (a write, a rename, a change of mode); a longer wait is only added to
+/// every verdict.
+const SETTLE: Duration = Duration::from_millis(50);
+
+/// Waits until no file event has come for [`SETTLE`], and returns the
+/// exercise saved last, with the first key pressed meanwhile (which ends the
+/// wait: the learner is waiting for it).
+fn settle(
+    rx: &mpsc::Receiver<Event>,
+    mut saved: &'static Exercise,
+) -> (&'static Exercise, Option<Event>) {
+    loop {
+        match rx.recv_timeout(SETTLE) {
+            Ok(Event::Changed(exercise)) => saved = exercise,
+            Ok(key) => return (saved, Some(key)),
+            Err(_) => return (saved, None),
+        }
     }
 }
 
@@ -164,4 +195,56 @@ fn prompt(exercise: &Exercise) {
         "\nWatching `{}` for changes. Enter: check again · h: next hint · q: quit",
         exercise.name
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::exercises::EXERCISES;
+
+    #[test]
+    fn a_burst_of_events_is_one_check_of_the_exercise_saved_last() {
+        let (tx, rx) = mpsc::channel();
+        let sender = std::thread::spawn(move || {
+            for exercise in [&EXERCISES[1], &EXERCISES[1], &EXERCISES[2]] {
+                tx.send(Event::Changed(exercise)).unwrap();
+                std::thread::sleep(SETTLE / 5);
+            }
+            tx
+        });
+        let started = Instant::now();
+        let (saved, key) = settle(&rx, &EXERCISES[0]);
+        assert_eq!(saved.name, EXERCISES[2].name);
+        assert!(key.is_none());
+        // It waited for the last event and then for SETTLE, no longer than
+        // that plus scheduling.
+        assert!(started.elapsed() >= SETTLE + 2 * SETTLE / 5);
+        assert!(started.elapsed() < SETTLE * 20);
+        drop(sender.join().unwrap());
+    }
+
+    #[test]
+    fn a_key_pressed_while_events_arrive_ends_the_wait_and_is_kept() {
+        let (tx, rx) = mpsc::channel();
+        tx.send(Event::Changed(&EXERCISES[1])).unwrap();
+        tx.send(Event::Quit).unwrap();
+        tx.send(Event::Changed(&EXERCISES[2])).unwrap();
+        let (saved, key) = settle(&rx, &EXERCISES[0]);
+        assert_eq!(saved.name, EXERCISES[1].name);
+        assert!(matches!(key, Some(Event::Quit)));
+        // What came after the key is still there for the next round.
+        assert!(matches!(rx.try_recv(), Ok(Event::Changed(e)) if e.name == EXERCISES[2].name));
+    }
+
+    #[test]
+    fn a_single_event_is_checked_after_settle() {
+        let (_tx, rx) = mpsc::channel();
+        let started = Instant::now();
+        let (saved, key) = settle(&rx, &EXERCISES[3]);
+        assert_eq!(saved.name, EXERCISES[3].name);
+        assert!(key.is_none());
+        assert!(started.elapsed() >= SETTLE);
+    }
 }
