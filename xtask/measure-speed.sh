@@ -96,16 +96,18 @@ for exercise in "$@"; do
 
   coproc WATCH { cargo xtask watch "$exercise" 2>&1; }
   watch_pid=$WATCH_PID
-  until_line "Watching \`$exercise\`*"
-  watched=$(for _ in $(seq "$runs"); do
+  # In this shell, not a subshell: bash does not pass a coprocess's pipes on.
+  until_line "Watching \`$exercise\`*" || exit 1
+  : > "$work/watched.txt"
+  for _ in $(seq "$runs"); do
     edit "$lib"
     start=$(now)
-    until_line "[! ]* $exercise: *"
+    until_line "[! ]* $exercise: *" || exit 1
     end=$(now)
-    until_line "Watching \`$exercise\`*"
-    seconds "$start" "$end"
-    echo
-  done | median)
+    until_line "Watching \`$exercise\`*" || exit 1
+    echo "$(seconds "$start" "$end")" >> "$work/watched.txt"
+  done
+  watched=$(median < "$work/watched.txt")
   stop_watch
 
   plain=$(for _ in $(seq "$runs"); do timed cargo test -q -p "$crate" --test spec; done | median)
