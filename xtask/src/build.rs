@@ -504,14 +504,19 @@ fn run_build(
     let stderr = child.stderr.take().expect("piped");
     let progress = ui.progress();
     // How many crates the build needs at most, worked out while it runs (a
-    // first build compiles about that many; a warm one, a few of them).
+    // first build compiles about that many; a warm one, a few of them). Only
+    // once a second crate is compiled: the rebuild after an edit compiles
+    // one (the exercise), and `cargo tree` would only take a core from it.
     let total = Arc::new(OnceLock::new());
+    let (count_them, asked) = std::sync::mpsc::channel::<()>();
     if progress.enabled() {
         let total = Arc::clone(&total);
         let root = root.to_owned();
         let packages: Vec<String> = exercises.iter().map(|e| e.package(target)).collect();
         std::thread::spawn(move || {
-            if let Some(count) = crates_needed(&root, &packages) {
+            if asked.recv().is_ok()
+                && let Some(count) = crates_needed(&root, &packages)
+            {
                 let _ = total.set(count);
             }
         });
@@ -523,6 +528,9 @@ fn run_build(
             let trimmed = line.trim_start();
             if trimmed.starts_with("Compiling") {
                 compiled += 1;
+                if compiled == 2 {
+                    let _ = count_them.send(());
+                }
                 let of = total.get().map_or(String::new(), |total: &usize| {
                     format!(" of at most {total}")
                 });
